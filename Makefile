@@ -1,0 +1,38 @@
+# The two commands of the README: `make run` and `make test`.
+# DATABASE_URL=postgres://... switches either to PostgreSQL.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+# Recorded once pip has installed the pinned requirements; re-made when they change.
+INSTALLED := $(VENV)/.installed
+
+.PHONY: run test lint format install
+
+install: $(INSTALLED)
+
+$(INSTALLED): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+run: $(INSTALLED)
+	$(BIN)/python manage.py ensure_database
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py ensure_demo_login
+	@echo "Admin: http://127.0.0.1:$(PORT)/admin/  (log in as demo / demo)"
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: $(INSTALLED)
+	$(BIN)/python -m pytest
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: $(INSTALLED)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .

@@ -1,0 +1,7 @@
+"""`Authorization: Bearer <token>` for integrations."""
+
+from rest_framework.authentication import TokenAuthentication
+
+
+class BearerTokenAuthentication(TokenAuthentication):
+    keyword = "Bearer"

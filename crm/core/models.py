@@ -1,0 +1,145 @@
+"""Shared pieces: the timestamped base model, the sector tree, exchange rates."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Length, Lower, Upper
+from django.db.models.lookups import Exact
+
+from crm.core.constraints import FieldCheckConstraint, FieldUniqueConstraint
+from crm.core.currencies import CURRENCY_CHOICES, USD
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True, editable=False)
+    # Indexed: integrations sync with `updated_after`.
+    updated_at = models.DateTimeField(auto_now=True, editable=False, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
+def currency_field(**kwargs):
+    """A three-letter ISO 4217 code, upper case."""
+    return models.CharField(
+        max_length=3, choices=CURRENCY_CHOICES, default=USD, **kwargs
+    )
+
+
+def currency_shape_constraint(model_name, field="currency"):
+    """The database's share of the currency rule: three upper-case letters."""
+    return FieldCheckConstraint(
+        condition=Q(Exact(Length(field), 3)) & Q(**{field: Upper(field)}),
+        name=f"{model_name}_{field}_iso_4217",
+        field=field,
+        violation_error_message="Use a three-letter ISO 4217 code, e.g. USD.",
+    )
+
+
+class SectorQuerySet(models.QuerySet):
+    def descendant_ids(self, roots):
+        """Ids of `roots` (sectors or ids) and every sector below them.
+
+        One query for the whole (small) tree, walked in Python, so a filter on
+        "Artificial intelligence" also finds "Computer vision".
+        """
+        wanted = {root.pk if isinstance(root, Sector) else root for root in roots}
+        children = {}
+        for pk, parent_id in Sector.objects.values_list("pk", "parent_id"):
+            children.setdefault(parent_id, []).append(pk)
+        found, stack = set(), list(wanted)
+        while stack:
+            pk = stack.pop()
+            if pk in found:
+                continue
+            found.add(pk)
+            stack.extend(children.get(pk, ()))
+        return found
+
+
+class Sector(TimeStampedModel):
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="The broader sector, e.g. Artificial intelligence for Computer vision.",
+    )
+
+    objects = SectorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            FieldUniqueConstraint(
+                Lower("name"),
+                name="sector_name_unique_ci",
+                field="name",
+                violation_error_message="A sector with this name already exists.",
+            ),
+            FieldCheckConstraint(
+                condition=~Q(parent=F("id")),
+                name="sector_not_own_parent",
+                field="parent",
+                violation_error_message="A sector cannot be its own parent.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if (
+            self.pk
+            and self.parent_id
+            and self.parent_id in Sector.objects.descendant_ids([self.pk])
+        ):
+            raise ValidationError(
+                {
+                    "parent": "A sector cannot sit below itself or one of its sub-sectors."
+                }
+            )
+
+
+class ExchangeRate(TimeStampedModel):
+    currency = currency_field()
+    usd_per_unit = models.DecimalField(
+        "USD per unit",
+        max_digits=20,
+        decimal_places=10,
+        help_text="How many US dollars one unit buys.",
+    )
+    valid_from = models.DateField(
+        help_text="The rate applies from this day until the next rate."
+    )
+
+    class Meta:
+        ordering = ["currency", "-valid_from", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["currency", "valid_from"],
+                name="exchange_rate_unique_per_day",
+                violation_error_message="There is already a rate for this currency from this day.",
+            ),
+            FieldCheckConstraint(
+                condition=Q(usd_per_unit__gt=0),
+                name="exchange_rate_positive",
+                field="usd_per_unit",
+                violation_error_message="A rate must be greater than zero.",
+            ),
+            FieldCheckConstraint(
+                condition=~Q(currency=USD) | Q(usd_per_unit=Decimal(1)),
+                name="exchange_rate_usd_is_one",
+                field="usd_per_unit",
+                violation_error_message="One US dollar is always worth 1 USD.",
+            ),
+            currency_shape_constraint("exchange_rate"),
+        ]
+
+    def __str__(self):
+        return f"{self.currency} {self.usd_per_unit} USD from {self.valid_from}"

@@ -1,0 +1,83 @@
+"""Money fields: an amount in its own currency plus its stored USD value.
+
+Every amount is a decimal in the record's `currency`, and `<field>_usd` holds
+the same amount in US dollars at the rate of the record's date (see
+crm.core.fx). Filters and totals compare the USD values.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from crm.core import fx
+from crm.core.constraints import FieldCheckConstraint
+
+MAX_DIGITS = 20
+DECIMAL_PLACES = 2
+
+
+def amount_field(verbose_name=None, **kwargs):
+    return models.DecimalField(
+        verbose_name,
+        max_digits=MAX_DIGITS,
+        decimal_places=DECIMAL_PLACES,
+        null=True,
+        blank=True,
+        **kwargs,
+    )
+
+
+def usd_field(verbose_name=None, **kwargs):
+    """The stored USD value of an amount; computed, never typed in."""
+    return models.DecimalField(
+        verbose_name,
+        max_digits=MAX_DIGITS,
+        decimal_places=DECIMAL_PLACES,
+        null=True,
+        blank=True,
+        editable=False,
+        **kwargs,
+    )
+
+
+def amount_constraints(model_name, field):
+    """Amounts are never negative, and an amount always has its USD value."""
+    return [
+        FieldCheckConstraint(
+            condition=Q(**{f"{field}__gte": 0}),
+            name=f"{model_name}_{field}_not_negative",
+            field=field,
+            violation_error_message="An amount cannot be negative.",
+        ),
+        FieldCheckConstraint(
+            condition=Q(**{f"{field}__isnull": True, f"{field}_usd__isnull": True})
+            | Q(**{f"{field}__isnull": False, f"{field}_usd__gte": 0}),
+            name=f"{model_name}_{field}_has_usd_value",
+            field=field,
+            violation_error_message="An amount needs its USD value.",
+        ),
+    ]
+
+
+class UsdAmountsMixin:
+    """Fills each `<field>_usd` from `<field>`, `currency` and the record's date.
+
+    Subclasses name `usd_amount_fields` and `usd_date_field`. Called from
+    `clean()`, so every door that validates (admin forms, the API, services,
+    commands) stores consistent USD values.
+    """
+
+    usd_amount_fields: tuple[str, ...] = ()
+    usd_date_field: str = ""
+
+    def convert_amounts_to_usd(self):
+        on = getattr(self, self.usd_date_field)
+        try:
+            for field in self.usd_amount_fields:
+                setattr(
+                    self,
+                    f"{field}_usd",
+                    fx.to_usd(getattr(self, field), self.currency, on),
+                )
+        except fx.MissingExchangeRate as error:
+            raise ValidationError({"currency": error.messages}) from error

@@ -1,0 +1,18 @@
+"""The one write path shared by the admin, the API and the commands."""
+
+from django.db import transaction
+
+
+def record_save(*, instance, many_to_many=None):
+    """Validate every model rule, then save `instance` and its many-to-many sets.
+
+    `full_clean()` runs field validation, `clean()` (cross-field rules, USD
+    conversion) and the database constraints, so a rule has one home whichever
+    door the write comes through.
+    """
+    with transaction.atomic():
+        instance.full_clean()
+        instance.save()
+        for name, values in (many_to_many or {}).items():
+            getattr(instance, name).set(values)
+    return instance

@@ -1,0 +1,168 @@
+"""The contact log (interactions with investors) and deal notes."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from crm.core.constraints import FieldCheckConstraint
+from crm.core.models import TimeStampedModel
+from crm.investors.models import Contact, Investor
+from crm.portfolio.models import Company, FundingRound
+
+
+class InteractionQuerySet(models.QuerySet):
+    def follow_up_due(self, on=None):
+        """Follow-ups dated `on` (today by default) or earlier and not yet done."""
+        return self.filter(
+            follow_up_on__lte=on or timezone.localdate(), follow_up_done=False
+        )
+
+
+class Interaction(TimeStampedModel):
+    """One call, meeting, email or event with an investor."""
+
+    class Kind(models.TextChoices):
+        CALL = "call", "Call"
+        MEETING = "meeting", "Meeting"
+        EMAIL = "email", "Email"
+        EVENT = "event", "Event"
+        OTHER = "other", "Other"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CALL)
+    occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
+    investor = models.ForeignKey(
+        Investor, on_delete=models.PROTECT, related_name="interactions"
+    )
+    contacts = models.ManyToManyField(
+        Contact,
+        through="InteractionContact",
+        blank=True,
+        related_name="interactions",
+        help_text="People present; each must work at the investor.",
+    )
+    company = models.ForeignKey(
+        Company,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="interactions",
+    )
+    round = models.ForeignKey(
+        FundingRound,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="interactions",
+    )
+    summary = models.CharField(max_length=300)
+    details = models.TextField(blank=True)
+    follow_up_on = models.DateField(null=True, blank=True, db_index=True)
+    follow_up_done = models.BooleanField(default=False)
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="logged_interactions",
+        editable=False,
+    )
+
+    objects = InteractionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        constraints = [
+            FieldCheckConstraint(
+                condition=~Q(summary=""),
+                name="interaction_summary_required",
+                field="summary",
+                violation_error_message="Write a short summary.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} with {self.investor} on {self.occurred_at:%Y-%m-%d}: {self.summary}"
+
+    def clean(self):
+        if (
+            self.round_id
+            and self.company_id
+            and self.round.company_id != self.company_id
+        ):
+            raise ValidationError({"round": "This round belongs to another company."})
+        if self.round_id and not self.company_id:
+            self.company_id = self.round.company_id
+
+    def clean_contacts(self, contacts):
+        """Raise unless every one of `contacts` works at this interaction's investor."""
+        strangers = [
+            contact for contact in contacts if contact.investor_id != self.investor_id
+        ]
+        if strangers:
+            names = ", ".join(str(contact) for contact in strangers)
+            raise ValidationError({"contacts": f"Not at {self.investor}: {names}."})
+
+
+class InteractionContact(models.Model):
+    """A person present at an interaction.
+
+    An explicit through model so that a person in the log cannot be deleted
+    (PROTECT): the default one would silently drop them from the record.
+    """
+
+    interaction = models.ForeignKey(Interaction, on_delete=models.CASCADE)
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "person present"
+        verbose_name_plural = "people present"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["interaction", "contact"], name="interaction_contact_once"
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.contact)
+
+
+class DealNote(TimeStampedModel):
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    investor = models.ForeignKey(
+        Investor, null=True, blank=True, on_delete=models.PROTECT, related_name="notes"
+    )
+    company = models.ForeignKey(
+        Company, null=True, blank=True, on_delete=models.PROTECT, related_name="notes"
+    )
+    round = models.ForeignKey(
+        FundingRound,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="notes",
+    )
+    pinned = models.BooleanField(default=False, db_index=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="deal_notes",
+        editable=False,
+    )
+
+    class Meta:
+        ordering = ["-pinned", "-created_at", "-id"]
+        verbose_name = "deal note"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(investor__isnull=False)
+                | Q(company__isnull=False)
+                | Q(round__isnull=False),
+                name="deal_note_is_about_something",
+                violation_error_message="Link the note to an investor, a company or a round.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title

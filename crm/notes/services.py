@@ -1,0 +1,44 @@
+"""Writes to the contact log and deal notes, shared by the admin and the API."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from crm.notes.models import DealNote, Interaction
+
+
+def interaction_save(
+    *, interaction: Interaction, contacts=None, logged_by=None
+) -> Interaction:
+    """Validate and save an interaction and the people present.
+
+    `logged_by` is stamped on creation only: whoever edits later, the log keeps
+    who wrote the entry. `contacts=None` leaves the people present unchanged.
+    """
+    if interaction.pk is None:
+        interaction.logged_by = logged_by
+    errors = {}
+    try:
+        interaction.full_clean()
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    if contacts is not None and interaction.investor_id:
+        try:
+            interaction.clean_contacts(contacts)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        interaction.save()
+        if contacts is not None:
+            interaction.contacts.set(contacts)
+    return interaction
+
+
+def deal_note_save(*, note: DealNote, author=None) -> DealNote:
+    """Validate and save a deal note; `author` is stamped on creation only."""
+    if note.pk is None:
+        note.author = author
+    note.full_clean()
+    note.save()
+    return note

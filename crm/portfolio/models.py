@@ -1,0 +1,295 @@
+"""Portfolio companies, their funding rounds, and investors' stakes in them."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Lower
+from django.utils import timezone
+from django_countries.fields import CountryField
+
+from crm.core.constraints import FieldCheckConstraint, FieldUniqueConstraint
+from crm.core.models import (
+    Sector,
+    TimeStampedModel,
+    currency_field,
+    currency_shape_constraint,
+)
+from crm.core.money import UsdAmountsMixin, amount_constraints, amount_field, usd_field
+from crm.investors.models import Investor
+
+MONEY = DecimalField(max_digits=22, decimal_places=2)
+
+
+def validate_aliases(value):
+    if not isinstance(value, list) or not all(
+        isinstance(alias, str) and alias.strip() for alias in value
+    ):
+        raise ValidationError(
+            "Give the other names as a list of non-empty strings.",
+            code="invalid_aliases",
+        )
+
+
+class CompanyQuerySet(models.QuerySet):
+    def with_figures(self):
+        """Annotate total_raised_usd and latest_valuation_usd, one subquery each."""
+        raised = (
+            FundingRound.objects.filter(company=OuterRef("pk"))
+            .exclude(status=FundingRound.Status.CANCELLED)
+            .values("company")
+            .annotate(total=Sum("raised_amount_usd"))
+            .values("total")
+        )
+        latest_valuation = (
+            FundingRound.objects.filter(
+                company=OuterRef("pk"), post_money_valuation_usd__isnull=False
+            )
+            .exclude(status=FundingRound.Status.CANCELLED)
+            .order_by(F("announced_on").desc(nulls_last=True), "-id")
+            .values("post_money_valuation_usd")[:1]
+        )
+        return self.annotate(
+            total_raised_usd=Coalesce(
+                Subquery(raised, output_field=MONEY), Value(0), output_field=MONEY
+            ),
+            latest_valuation_usd=Subquery(latest_valuation, output_field=MONEY),
+        )
+
+    def in_sectors(self, sectors):
+        """Companies in any of `sectors` or a sector below them."""
+        return self.filter(sector__in=Sector.objects.descendant_ids(sectors))
+
+    def matching(self, text):
+        """Companies whose name or one of whose aliases contains `text`."""
+        return self.filter(Q(name__icontains=text) | Q(aliases__icontains=text))
+
+
+class Company(TimeStampedModel):
+    class Status(models.TextChoices):
+        PRIVATE = "private", "Private"
+        PUBLIC = "public", "Public"
+        ACQUIRED = "acquired", "Acquired"
+        CLOSED = "closed", "Closed"
+
+    name = models.CharField(max_length=200)
+    aliases = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[validate_aliases],
+        help_text='Other names the company goes by, e.g. ["Face++"] for Megvii.',
+    )
+    sector = models.ForeignKey(
+        Sector,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="companies",
+    )
+    country = CountryField(blank=True, db_index=True)
+    city = models.CharField(max_length=100, blank=True)
+    website = models.URLField(blank=True)
+    description = models.TextField(blank=True)
+    founded_year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1600), MaxValueValidator(2100)],
+    )
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PRIVATE
+    )
+
+    objects = CompanyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name_plural = "companies"
+        constraints = [
+            FieldUniqueConstraint(
+                Lower("name"),
+                name="company_name_unique_ci",
+                field="name",
+                violation_error_message="A company with this name already exists.",
+            ),
+            FieldCheckConstraint(
+                condition=Q(founded_year__gte=1600, founded_year__lte=2100),
+                name="company_founded_year_plausible",
+                field="founded_year",
+                violation_error_message="Give a founding year between 1600 and 2100.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class FundingRound(UsdAmountsMixin, TimeStampedModel):
+    class Stage(models.TextChoices):
+        SEED = "seed", "Seed"
+        SERIES_A = "series_a", "Series A"
+        SERIES_B = "series_b", "Series B"
+        SERIES_C = "series_c", "Series C"
+        SERIES_D_PLUS = "series_d_plus", "Series D or later"
+        GROWTH = "growth", "Growth"
+        STRATEGIC = "strategic", "Strategic"
+        PRE_IPO = "pre_ipo", "Pre-IPO"
+        IPO = "ipo", "IPO"
+        DEBT = "debt", "Debt"
+        OTHER = "other", "Other"
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, related_name="rounds"
+    )
+    name = models.CharField(max_length=100, help_text="e.g. Series C")
+    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.OTHER)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PLANNED
+    )
+    currency = currency_field()
+    target_amount = amount_field()
+    target_amount_usd = usd_field("target amount (USD)")
+    raised_amount = amount_field()
+    raised_amount_usd = usd_field("raised amount (USD)")
+    pre_money_valuation = amount_field()
+    pre_money_valuation_usd = usd_field("pre-money valuation (USD)")
+    post_money_valuation = amount_field()
+    post_money_valuation_usd = usd_field("post-money valuation (USD)")
+    announced_on = models.DateField(null=True, blank=True, db_index=True)
+    closed_on = models.DateField(null=True, blank=True)
+
+    usd_amount_fields = (
+        "target_amount",
+        "raised_amount",
+        "pre_money_valuation",
+        "post_money_valuation",
+    )
+    usd_date_field = "announced_on"
+
+    class Meta:
+        ordering = [F("announced_on").desc(nulls_last=True), "-id"]
+        verbose_name = "funding round"
+        constraints = [
+            FieldUniqueConstraint(
+                "company",
+                Lower("name"),
+                name="funding_round_name_unique_per_company",
+                field="name",
+                violation_error_message="This company already has a round with this name.",
+            ),
+            FieldCheckConstraint(
+                condition=Q(closed_on__gte=F("announced_on")),
+                name="funding_round_closed_after_announced",
+                field="closed_on",
+                violation_error_message="A round cannot close before it was announced.",
+            ),
+            FieldCheckConstraint(
+                condition=Q(post_money_valuation__gte=F("pre_money_valuation")),
+                name="funding_round_post_money_gte_pre_money",
+                field="post_money_valuation",
+                violation_error_message="The post-money valuation cannot be below the pre-money valuation.",
+            ),
+            currency_shape_constraint("funding_round"),
+            *amount_constraints("funding_round", "target_amount"),
+            *amount_constraints("funding_round", "raised_amount"),
+            *amount_constraints("funding_round", "pre_money_valuation"),
+            *amount_constraints("funding_round", "post_money_valuation"),
+        ]
+
+    def __str__(self):
+        return f"{self.company.name} {self.name}" if self.company_id else self.name
+
+    def clean(self):
+        self.convert_amounts_to_usd()
+
+
+class StakeQuerySet(models.QuerySet):
+    def in_sectors(self, sectors):
+        """Stakes in companies of any of `sectors` or a sector below them."""
+        return self.filter(company__sector__in=Sector.objects.descendant_ids(sectors))
+
+
+class Stake(UsdAmountsMixin, TimeStampedModel):
+    """An investor's position in a company, or its place in a round's pipeline."""
+
+    class Status(models.TextChoices):
+        PROSPECT = "prospect", "Prospect"
+        IN_TALKS = "in_talks", "In talks"
+        COMMITTED = "committed", "Committed"
+        CLOSED = "closed", "Closed"
+        DECLINED = "declined", "Declined"
+        EXITED = "exited", "Exited"
+
+    investor = models.ForeignKey(
+        Investor, on_delete=models.PROTECT, related_name="stakes"
+    )
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, related_name="stakes"
+    )
+    round = models.ForeignKey(
+        FundingRound,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="stakes",
+        help_text="The round the stake was (or is being) bought in, if known.",
+    )
+    amount = amount_field()
+    currency = currency_field()
+    amount_usd = usd_field("amount (USD)", db_index=True)
+    ownership_pct = models.DecimalField(
+        "ownership (%)", max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PROSPECT
+    )
+    is_lead = models.BooleanField("lead investor", default=False)
+    as_of = models.DateField(
+        default=timezone.localdate, help_text="The date the figures refer to."
+    )
+    source = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Where the figure comes from; say so when it is illustrative.",
+    )
+
+    usd_amount_fields = ("amount",)
+    usd_date_field = "as_of"
+
+    objects = StakeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-as_of", "-id"]
+        constraints = [
+            FieldUniqueConstraint(
+                fields=["investor", "round"],
+                name="stake_one_per_investor_per_round",
+                field="round",
+                violation_error_message="This investor already has a stake in this round.",
+            ),
+            FieldCheckConstraint(
+                condition=Q(ownership_pct__gte=0, ownership_pct__lte=100),
+                name="stake_ownership_between_0_and_100",
+                field="ownership_pct",
+                violation_error_message="Ownership must be between 0 and 100 percent.",
+            ),
+            currency_shape_constraint("stake"),
+            *amount_constraints("stake", "amount"),
+        ]
+
+    def __str__(self):
+        return f"{self.investor} in {self.company}"
+
+    def clean(self):
+        if (
+            self.round_id
+            and self.company_id
+            and self.round.company_id != self.company_id
+        ):
+            raise ValidationError({"round": "This round belongs to another company."})
+        self.convert_amounts_to_usd()
