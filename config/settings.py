@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "crm.investors",
     "crm.portfolio",
     "crm.notes",
+    "crm.demo",
 ]
 
 MIDDLEWARE = [
