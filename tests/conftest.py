@@ -1,4 +1,6 @@
 import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from tests.factories import UserFactory
 
@@ -21,3 +23,33 @@ def analyst_user(db):
 @pytest.fixture
 def superuser(db):
     return UserFactory(username="boss", is_staff=True, is_superuser=True)
+
+
+def _client_with_token(user):
+    client = APIClient()
+    token = Token.objects.create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token.key}")
+    return client
+
+
+@pytest.fixture
+def api(deal_team_user):
+    """An API client authenticated with a Deal team member's bearer token."""
+    return _client_with_token(deal_team_user)
+
+
+@pytest.fixture
+def analyst_api(analyst_user):
+    """An API client with an Analyst's token: may read, may not write."""
+    return _client_with_token(analyst_user)
+
+
+@pytest.fixture
+def admin_api(superuser):
+    """An API client with a superuser's token: every permission."""
+    return _client_with_token(superuser)
+
+
+@pytest.fixture
+def anonymous_api():
+    return APIClient()

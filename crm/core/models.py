@@ -38,18 +38,39 @@ def currency_shape_constraint(model_name, field="currency"):
     )
 
 
+class UnknownSectors(ValueError):
+    """Sector slugs that name no sector."""
+
+    def __init__(self, slugs):
+        self.slugs = slugs
+        super().__init__(f"Unknown sector: {', '.join(slugs)}.")
+
+
 class SectorQuerySet(models.QuerySet):
     def descendant_ids(self, roots):
-        """Ids of `roots` (sectors or ids) and every sector below them.
+        """Ids of `roots` and every sector below them.
 
-        One query for the whole (small) tree, walked in Python, so a filter on
-        "Artificial intelligence" also finds "Computer vision".
+        `roots` are sectors, ids or slugs; an unknown slug raises
+        UnknownSectors. One query for the whole (small) tree, walked in
+        Python, so a filter on "Artificial intelligence" also finds
+        "Computer vision".
         """
-        wanted = {root.pk if isinstance(root, Sector) else root for root in roots}
-        children = {}
-        for pk, parent_id in Sector.objects.values_list("pk", "parent_id"):
+        children, by_slug = {}, {}
+        for pk, parent_id, slug in Sector.objects.values_list(
+            "pk", "parent_id", "slug"
+        ):
             children.setdefault(parent_id, []).append(pk)
-        found, stack = set(), list(wanted)
+            by_slug[slug] = pk
+        unknown = [
+            root for root in roots if isinstance(root, str) and root not in by_slug
+        ]
+        if unknown:
+            raise UnknownSectors(unknown)
+        stack = [
+            by_slug[root] if isinstance(root, str) else getattr(root, "pk", root)
+            for root in roots
+        ]
+        found = set()
         while stack:
             pk = stack.pop()
             if pk in found:

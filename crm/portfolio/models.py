@@ -123,6 +123,12 @@ class Company(TimeStampedModel):
         return self.name
 
 
+class FundingRoundQuerySet(models.QuerySet):
+    def in_sectors(self, sectors):
+        """Rounds of companies in any of `sectors` or a sector below them."""
+        return self.filter(company__sector__in=Sector.objects.descendant_ids(sectors))
+
+
 class FundingRound(UsdAmountsMixin, TimeStampedModel):
     class Stage(models.TextChoices):
         SEED = "seed", "Seed"
@@ -170,6 +176,8 @@ class FundingRound(UsdAmountsMixin, TimeStampedModel):
         "post_money_valuation",
     )
     usd_date_field = "announced_on"
+
+    objects = FundingRoundQuerySet.as_manager()
 
     class Meta:
         ordering = [F("announced_on").desc(nulls_last=True), "-id"]

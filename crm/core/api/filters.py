@@ -1,0 +1,122 @@
+"""Filter building blocks shared by every resource's FilterSet.
+
+Conventions: a list of values is comma-separated and means "any of"
+(`country=CN,HK`); an invalid value is a 400 naming the parameter, never a
+silently unfiltered list; amounts are in USD.
+"""
+
+from django.db.models import F
+from django_countries import countries
+from django_filters import rest_framework as filters
+from rest_framework.exceptions import ValidationError
+
+from crm.core.currencies import CURRENCY_CHOICES
+from crm.core.models import ExchangeRate, Sector, UnknownSectors
+
+
+class NumberInFilter(filters.BaseInFilter, filters.NumberFilter):
+    """Comma-separated ids; matches any of them."""
+
+
+class ChoiceInFilter(filters.BaseInFilter, filters.ChoiceFilter):
+    """Comma-separated choice values; an unknown value is a 400."""
+
+
+def country_filter(field_name="country", help_text="ISO 3166-1 alpha-2 codes, any of."):
+    return ChoiceInFilter(
+        field_name=field_name,
+        lookup_expr="in",
+        choices=list(countries),
+        help_text=help_text,
+    )
+
+
+def ids_filter(field_name, help_text):
+    return NumberInFilter(field_name=field_name, lookup_expr="in", help_text=help_text)
+
+
+def choices_filter(field_name, choices, help_text):
+    return ChoiceInFilter(
+        field_name=field_name, lookup_expr="in", choices=choices, help_text=help_text
+    )
+
+
+class SectorFilter(filters.BaseInFilter, filters.CharFilter):
+    """Comma-separated sector slugs, each with every sector below it.
+
+    Delegates to the queryset's `in_sectors`, which each filtered model
+    defines for its own path to a sector.
+    """
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        try:
+            return qs.in_sectors(value)
+        except UnknownSectors as error:
+            raise ValidationError({self.parameter_name: [str(error)]}) from error
+
+    @property
+    def parameter_name(self):
+        return next(name for name, f in self.parent.filters.items() if f is self)
+
+
+class StableOrderingFilter(filters.OrderingFilter):
+    """`ordering=-field`, empty values last on every database, ties by id."""
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        expressions = []
+        for param in value:
+            descending = param.startswith("-")
+            field = F(self.param_map[param.lstrip("-")])
+            expressions.append(
+                field.desc(nulls_last=True)
+                if descending
+                else field.asc(nulls_last=True)
+            )
+        return qs.order_by(*expressions, "pk")
+
+
+def ordering_filter(*fields):
+    names = ", ".join(fields)
+    return StableOrderingFilter(
+        fields=[(field, field) for field in fields],
+        help_text=f"Sort by one of: {names}; prefix with - for descending.",
+    )
+
+
+class CRMFilterSet(filters.FilterSet):
+    """Every resource can be synced incrementally with `updated_after`."""
+
+    updated_after = filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        help_text="Only records changed at or after this ISO 8601 date-time.",
+    )
+
+
+class SectorFilterSet(CRMFilterSet):
+    parent = filters.CharFilter(
+        field_name="parent__slug",
+        lookup_expr="exact",
+        help_text="Slug of the parent sector: its direct sub-sectors.",
+    )
+    search = filters.CharFilter(
+        field_name="name", lookup_expr="icontains", help_text="Part of the name."
+    )
+
+    class Meta:
+        model = Sector
+        fields = []
+
+
+class ExchangeRateFilterSet(CRMFilterSet):
+    currency = choices_filter(
+        "currency", CURRENCY_CHOICES, "ISO 4217 codes, any of (e.g. CNY,HKD)."
+    )
+
+    class Meta:
+        model = ExchangeRate
+        fields = []

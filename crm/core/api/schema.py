@@ -1,0 +1,58 @@
+"""OpenAPI: every operation documents the errors it can answer with."""
+
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import ResolvedComponent
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": "`detail` for a general error; otherwise each offending field "
+    "(or query parameter) mapped to a list of messages. Errors that are not "
+    "about one field are under `non_field_errors`.",
+    "properties": {"detail": {"type": "string"}},
+    "additionalProperties": {
+        "oneOf": [
+            {"type": "array", "items": {"type": "string"}},
+            {"type": "object"},
+        ]
+    },
+}
+
+ERRORS = {
+    "400": "Invalid input: a body field or query parameter is named with its messages.",
+    "401": "No valid credentials: send `Authorization: Bearer <token>`.",
+    "403": "The user lacks the model permission for this action.",
+    "404": "No such record.",
+    "409": "Other records depend on this one; nothing was deleted.",
+}
+
+
+class CRMAutoSchema(AutoSchema):
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        error = ResolvedComponent(
+            name="Error",
+            type=ResolvedComponent.SCHEMA,
+            object="Error",
+            schema=ERROR_SCHEMA,
+        )
+        self.registry.register_on_missing(error)
+        for code in self._error_codes():
+            responses.setdefault(
+                code,
+                {
+                    "description": ERRORS[code],
+                    "content": {"application/json": {"schema": error.ref}},
+                },
+            )
+        return responses
+
+    def _error_codes(self):
+        codes = ["400", "401", "403"]
+        if self._is_detail():
+            codes.append("404")
+        if self.method == "DELETE":
+            codes.append("409")
+        return codes
+
+    def _is_detail(self):
+        return "{" in self.path

@@ -1,0 +1,79 @@
+"""The base of every CRM serializer: writes go through the model's validation."""
+
+from rest_framework import serializers
+
+from crm.core.models import ExchangeRate, Sector
+from crm.core.services import record_save
+
+MONEY_MAX_DIGITS = 22
+
+
+def money_field(**kwargs):
+    """A read-only USD figure, rendered as a decimal string with cents."""
+    return serializers.DecimalField(
+        max_digits=MONEY_MAX_DIGITS, decimal_places=2, read_only=True, **kwargs
+    )
+
+
+class ValidatedModelSerializer(serializers.ModelSerializer):
+    """Validates shape here, rules in the model (`record_save` -> `full_clean`).
+
+    Model rules (constraints, USD conversion, cross-field checks) raise
+    Django's ValidationError keyed by field; the API's exception handler turns
+    that into a 400 with the same keys. DRF's own unique-together validators
+    are switched off so such errors are reported once, on the model's field.
+    """
+
+    def get_validators(self):
+        return []
+
+    def create(self, validated_data):
+        many_to_many = self._pop_many_to_many(validated_data)
+        instance = self.Meta.model(**validated_data)
+        return self.save_instance(instance, many_to_many)
+
+    def update(self, instance, validated_data):
+        many_to_many = self._pop_many_to_many(validated_data)
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        return self.save_instance(instance, many_to_many)
+
+    def save_instance(self, instance, many_to_many):
+        """The one write; serializers with a dedicated service override this."""
+        return record_save(instance=instance, many_to_many=many_to_many)
+
+    def _pop_many_to_many(self, validated_data):
+        opts = self.Meta.model._meta
+        names = {field.name for field in opts.many_to_many}
+        return {
+            name: validated_data.pop(name)
+            for name in list(validated_data)
+            if name in names
+        }
+
+
+class SectorSerializer(ValidatedModelSerializer):
+    parent = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Sector.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="Slug of the broader sector.",
+    )
+
+    class Meta:
+        model = Sector
+        fields = ["id", "name", "slug", "parent", "created_at", "updated_at"]
+
+
+class ExchangeRateSerializer(ValidatedModelSerializer):
+    class Meta:
+        model = ExchangeRate
+        fields = [
+            "id",
+            "currency",
+            "usd_per_unit",
+            "valid_from",
+            "created_at",
+            "updated_at",
+        ]

@@ -1,0 +1,51 @@
+"""The base of every CRM viewset."""
+
+from rest_framework import viewsets
+
+from crm.core.api.filters import ExchangeRateFilterSet, SectorFilterSet
+from crm.core.api.serializers import ExchangeRateSerializer, SectorSerializer
+from crm.core.deletion import delete_record
+from crm.core.models import ExchangeRate, Sector
+
+
+class CRMViewSet(viewsets.ModelViewSet):
+    """List, retrieve, create, update, partial update and delete one resource.
+
+    Writes are validated by the model layer (see ValidatedModelSerializer);
+    a delete that other records depend on is a 409 naming them; a create
+    answers 201 with a `Location` header.
+    """
+
+    def perform_create(self, serializer):
+        serializer.save()
+        self._reload(serializer)
+
+    def perform_update(self, serializer):
+        serializer.save()
+        self._reload(serializer)
+
+    def perform_destroy(self, instance):
+        delete_record(instance)
+
+    def get_success_headers(self, data):
+        return {"Location": self.reverse_action("detail", kwargs={"pk": data["id"]})}
+
+    def _reload(self, serializer):
+        # The response shows derived figures, which only get_queryset() annotates.
+        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
+
+
+class SectorViewSet(CRMViewSet):
+    """The sector tree; `parent` and `sector` filters elsewhere take slugs."""
+
+    queryset = Sector.objects.select_related("parent")
+    serializer_class = SectorSerializer
+    filterset_class = SectorFilterSet
+
+
+class ExchangeRateViewSet(CRMViewSet):
+    """Rates to USD; an amount uses the latest rate on or before its date."""
+
+    queryset = ExchangeRate.objects.all()
+    serializer_class = ExchangeRateSerializer
+    filterset_class = ExchangeRateFilterSet
