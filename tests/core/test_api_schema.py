@@ -1,0 +1,60 @@
+import pytest
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.validation import validate_schema
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def schema():
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def test_the_schema_is_valid_openapi_3(schema):
+    validate_schema(schema)
+
+    assert schema["openapi"].startswith("3.")
+
+
+def test_every_operation_documents_its_error_responses(schema):
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            codes = set(operation["responses"])
+            assert {"400", "401", "403"} <= codes, (method, path)
+            if "{" in path:
+                assert "404" in codes, (method, path)
+            if method == "delete":
+                assert "409" in codes, (method, path)
+
+
+def test_filter_parameters_are_described(schema):
+    parameters = {
+        parameter["name"]: parameter
+        for parameter in schema["paths"]["/api/v1/sectors/"]["get"]["parameters"]
+    }
+
+    assert parameters["parent"]["description"] == (
+        "Slug of the parent sector: its direct sub-sectors."
+    )
+    assert "page_size" in parameters
+
+
+def test_the_schema_endpoint_needs_credentials(anonymous_api, api):
+    assert anonymous_api.get("/api/v1/schema/").status_code == 401
+    response = api.get("/api/v1/schema/", {"format": "json"})
+    assert response.status_code == 200
+    assert response.json()["info"]["title"] == "Investor CRM API"
+
+
+def test_the_docs_page_is_served_from_the_project_for_logged_in_users(
+    client, deal_team_user
+):
+    assert client.get("/api/v1/docs/").status_code == 302
+
+    client.force_login(deal_team_user)
+    response = client.get("/api/v1/docs/")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in page
+    assert "cdn" not in page.lower()
