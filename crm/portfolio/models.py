@@ -1,5 +1,8 @@
 """Portfolio companies, their funding rounds, and investors' stakes in them."""
 
+import json
+
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -19,6 +22,17 @@ from crm.core.money import UsdAmountsMixin, amount_constraints, amount_field, us
 from crm.investors.models import Investor
 
 MONEY = DecimalField(max_digits=22, decimal_places=2)
+
+
+class UnicodeJSONEncoder(json.JSONEncoder):
+    """Stores non-ASCII text as is, so "商汤" in an alias stays searchable.
+
+    Django's default escapes it to \\uXXXX, which SQLite then compares as text.
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs["ensure_ascii"] = False
+        super().__init__(*args, **kwargs)
 
 
 def validate_aliases(value):
@@ -76,6 +90,7 @@ class Company(TimeStampedModel):
     aliases = models.JSONField(
         default=list,
         blank=True,
+        encoder=UnicodeJSONEncoder,
         validators=[validate_aliases],
         help_text='Other names the company goes by, e.g. ["Face++"] for Megvii.',
     )
