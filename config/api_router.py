@@ -3,9 +3,23 @@
 from rest_framework.routers import DefaultRouter
 
 from crm.core.api.views import ExchangeRateViewSet, SectorViewSet
+from crm.investors.api.views import ContactViewSet, InvestorViewSet
+from crm.notes.api.views import DealNoteViewSet, InteractionViewSet
+from crm.portfolio.api.views import (
+    CompanyViewSet,
+    FundingRoundViewSet,
+    StakeViewSet,
+)
 
 router = DefaultRouter()
 router.register("sectors", SectorViewSet, basename="sector")
 router.register("exchange-rates", ExchangeRateViewSet, basename="exchange-rate")
+router.register("investors", InvestorViewSet, basename="investor")
+router.register("contacts", ContactViewSet, basename="contact")
+router.register("companies", CompanyViewSet, basename="company")
+router.register("rounds", FundingRoundViewSet, basename="round")
+router.register("stakes", StakeViewSet, basename="stake")
+router.register("interactions", InteractionViewSet, basename="interaction")
+router.register("notes", DealNoteViewSet, basename="note")
 
 urlpatterns = router.urls

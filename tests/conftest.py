@@ -5,6 +5,12 @@ from rest_framework.test import APIClient
 from tests.factories import UserFactory
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Real hashers spend ~0.4 s per user by design; tests need no such cost.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def user(db):
     return UserFactory(username="dealmaker")

@@ -36,3 +36,15 @@ class FieldCheckConstraint(_FieldReportingMixin, models.CheckConstraint):
 
 class FieldUniqueConstraint(_FieldReportingMixin, models.UniqueConstraint):
     """A UniqueConstraint (e.g. on Lower("name")) whose violation is an error on `field`."""
+
+
+class DerivedValueConstraint(models.CheckConstraint):
+    """A database backstop for values the application derives, never typed in.
+
+    Validation skips it: when it fails, the derivation already reported why
+    (e.g. a missing exchange rate), and its own message would mean nothing to
+    the person at the form.
+    """
+
+    def validate(self, model, instance, exclude=None, using=DEFAULT_DB_ALIAS):
+        return

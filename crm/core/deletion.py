@@ -3,30 +3,44 @@
 from django.db import models, transaction
 
 
+def _distinct_records(objects):
+    """The records a reader knows: a link row may name one as `reported_as`.
+
+    (A person present at an interaction is reported as the interaction.)
+    """
+    records = {}
+    for obj in objects:
+        record = getattr(obj, "reported_as", obj)
+        records[record._meta.label, record.pk] = record
+    return list(records.values())
+
+
+def describe(records):
+    """ "2 stakes, 3 interactions" for a collection of model instances."""
+    counts = {}
+    for record in records:
+        counts[record._meta] = counts.get(record._meta, 0) + 1
+    return ", ".join(
+        f"{n} {meta.verbose_name if n == 1 else meta.verbose_name_plural}"
+        for meta, n in sorted(counts.items(), key=lambda item: item[0].label)
+    )
+
+
 class DependentRecordsExist(Exception):
     """The record is still referenced; nothing was deleted."""
 
     def __init__(self, instance, dependants):
         self.instance = instance
-        self.dependants = dependants
+        self.dependants = _distinct_records(dependants)
         super().__init__(self.message)
 
     @property
     def message(self):
-        return f"Cannot delete {self.instance._meta.verbose_name} “{self.instance}”: {describe(self.dependants)} depend on it."
-
-
-def describe(objects):
-    """ "2 stakes, 3 interactions" for a collection of model instances."""
-    counts = {}
-    for obj in objects:
-        meta = obj._meta
-        counts[meta] = counts.get(meta, 0) + 1
-    parts = [
-        f"{n} {meta.verbose_name if n == 1 else meta.verbose_name_plural}"
-        for meta, n in sorted(counts.items(), key=lambda item: item[0].label)
-    ]
-    return ", ".join(parts)
+        verb = "depends" if len(self.dependants) == 1 else "depend"
+        return (
+            f"Cannot delete {self.instance._meta.verbose_name} “{self.instance}”: "
+            f"{describe(self.dependants)} {verb} on it."
+        )
 
 
 def delete_record(instance):

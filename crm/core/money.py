@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 
 from crm.core import fx
-from crm.core.constraints import FieldCheckConstraint
+from crm.core.constraints import DerivedValueConstraint, FieldCheckConstraint
 
 MAX_DIGITS = 20
 DECIMAL_PLACES = 2
@@ -49,12 +49,10 @@ def amount_constraints(model_name, field):
             field=field,
             violation_error_message="An amount cannot be negative.",
         ),
-        FieldCheckConstraint(
+        DerivedValueConstraint(
             condition=Q(**{f"{field}__isnull": True, f"{field}_usd__isnull": True})
-            | Q(**{f"{field}__isnull": False, f"{field}_usd__gte": 0}),
+            | Q(**{f"{field}__isnull": False, f"{field}_usd__isnull": False}),
             name=f"{model_name}_{field}_has_usd_value",
-            field=field,
-            violation_error_message="An amount needs its USD value.",
         ),
     ]
 

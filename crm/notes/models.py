@@ -12,6 +12,18 @@ from crm.investors.models import Contact, Investor
 from crm.portfolio.models import Company, FundingRound
 
 
+def clean_round_and_company(record):
+    """A round given as context must be the company's; it implies the company."""
+    if (
+        record.round_id
+        and record.company_id
+        and record.round.company_id != record.company_id
+    ):
+        raise ValidationError({"round": "This round belongs to another company."})
+    if record.round_id and not record.company_id:
+        record.company_id = record.round.company_id
+
+
 class InteractionQuerySet(models.QuerySet):
     def follow_up_due(self, on=None):
         """Follow-ups dated `on` (today by default) or earlier and not yet done."""
@@ -84,14 +96,7 @@ class Interaction(TimeStampedModel):
         return f"{self.get_kind_display()} with {self.investor} on {self.occurred_at:%Y-%m-%d}: {self.summary}"
 
     def clean(self):
-        if (
-            self.round_id
-            and self.company_id
-            and self.round.company_id != self.company_id
-        ):
-            raise ValidationError({"round": "This round belongs to another company."})
-        if self.round_id and not self.company_id:
-            self.company_id = self.round.company_id
+        clean_round_and_company(self)
 
     def clean_contacts(self, contacts):
         """Raise unless every one of `contacts` works at this interaction's investor."""
@@ -125,6 +130,11 @@ class InteractionContact(models.Model):
 
     def __str__(self):
         return str(self.contact)
+
+    @property
+    def reported_as(self):
+        """In "what depends on it" messages, the interaction the person attended."""
+        return self.interaction
 
 
 class DealNote(TimeStampedModel):
@@ -166,3 +176,6 @@ class DealNote(TimeStampedModel):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        clean_round_and_company(self)

@@ -17,13 +17,20 @@ def interaction_save(
     if interaction.pk is None:
         interaction.logged_by = logged_by
     errors = {}
+    if interaction.logged_by_id is None:
+        # Not a form field (editable=False), so full_clean() would not ask.
+        errors["logged_by"] = ["Say who logged this entry."]
     try:
         interaction.full_clean()
     except ValidationError as error:
         errors = error.update_error_dict(errors)
-    if contacts is not None and interaction.investor_id:
+    # Unchanged people are checked too: the investor may be what changed.
+    present = contacts
+    if present is None and interaction.pk:
+        present = list(interaction.contacts.all())
+    if present and interaction.investor_id:
         try:
-            interaction.clean_contacts(contacts)
+            interaction.clean_contacts(present)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
     if errors:
@@ -39,6 +46,15 @@ def deal_note_save(*, note: DealNote, author=None) -> DealNote:
     """Validate and save a deal note; `author` is stamped on creation only."""
     if note.pk is None:
         note.author = author
-    note.full_clean()
+    errors = {}
+    if note.author_id is None:
+        # Not a form field (editable=False), so full_clean() would not ask.
+        errors["author"] = ["Say who wrote this note."]
+    try:
+        note.full_clean()
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
     note.save()
     return note

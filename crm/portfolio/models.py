@@ -2,7 +2,6 @@
 
 import json
 
-
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models

@@ -17,7 +17,7 @@ def tree():
 
 
 def test_it_shows_a_sector_with_its_parent_as_a_slug(api, tree):
-    ai, cv, _ = tree
+    _, cv, _ = tree
 
     response = api.get(f"{URL}{cv.pk}/")
 
@@ -83,7 +83,7 @@ def test_it_refuses_to_delete_a_sector_in_use_with_409(admin_api, tree):
 
     assert response.status_code == 409
     assert response.json() == {
-        "detail": "Cannot delete sector “Computer vision”: 1 company depend on it."
+        "detail": "Cannot delete sector “Computer vision”: 1 company depends on it."
     }
     assert Sector.objects.filter(pk=cv.pk).exists()
 
@@ -129,3 +129,10 @@ def test_unknown_api_urls_answer_json_404(api):
 
     assert response.status_code == 404
     assert response.json() == {"detail": "Not found."}
+
+
+def test_a_sector_filter_with_an_empty_slug_is_a_400_naming_it(api, tree):
+    response = api.get("/api/v1/companies/", {"sector": "computer-vision,"})
+
+    assert response.status_code == 400
+    assert response.json() == {"sector": ["Give sector slugs separated by commas."]}

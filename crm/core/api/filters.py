@@ -5,6 +5,8 @@ Conventions: a list of values is comma-separated and means "any of"
 silently unfiltered list; amounts are in USD.
 """
 
+import django_filters
+from django import forms
 from django.db.models import F
 from django_countries import countries
 from django_filters import rest_framework as filters
@@ -14,8 +16,19 @@ from crm.core.currencies import CURRENCY_CHOICES
 from crm.core.models import ExchangeRate, Sector, UnknownSectors
 
 
+class IdField(forms.IntegerField):
+    """A positive whole number that fits a database id column."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
+
+
 class NumberInFilter(filters.BaseInFilter, filters.NumberFilter):
     """Comma-separated ids; matches any of them."""
+
+    field_class = IdField
 
 
 class ChoiceInFilter(filters.BaseInFilter, filters.ChoiceFilter):
@@ -41,6 +54,27 @@ def choices_filter(field_name, choices, help_text):
     )
 
 
+class StrictBooleanField(forms.NullBooleanField):
+    """true/false (or 1/0); anything else is invalid rather than ignored."""
+
+    # A text input hands over the raw value: django-filter's BooleanWidget turns
+    # unknown values into None, which would silently leave the list unfiltered.
+    widget = forms.TextInput
+    values = {"true": True, "1": True, "false": False, "0": False}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return self.values[str(value).lower()]
+        except KeyError:
+            raise forms.ValidationError("Use true or false.", code="invalid") from None
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
 class SectorFilter(filters.BaseInFilter, filters.CharFilter):
     """Comma-separated sector slugs, each with every sector below it.
 
@@ -51,6 +85,10 @@ class SectorFilter(filters.BaseInFilter, filters.CharFilter):
     def filter(self, qs, value):
         if not value:
             return qs
+        if not all(value):
+            raise ValidationError(
+                {self.parameter_name: ["Give sector slugs separated by commas."]}
+            )
         try:
             return qs.in_sectors(value)
         except UnknownSectors as error:

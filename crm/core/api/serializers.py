@@ -16,13 +16,13 @@ def money_field(**kwargs):
 
 
 class ValidatedModelSerializer(serializers.ModelSerializer):
-    """Validates shape here, rules in the model (`record_save` -> `full_clean`).
-
-    Model rules (constraints, USD conversion, cross-field checks) raise
-    Django's ValidationError keyed by field; the API's exception handler turns
-    that into a 400 with the same keys. DRF's own unique-together validators
-    are switched off so such errors are reported once, on the model's field.
-    """
+    # Validates shape here, rules in the model (`record_save` -> `full_clean`).
+    # Model rules (constraints, USD conversion, cross-field checks) raise
+    # Django's ValidationError keyed by field; the API's exception handler
+    # turns that into a 400 with the same keys. DRF's own unique-together
+    # validators are off so such errors are reported once, on the model's field.
+    # (Comments, not a docstring: the schema would show a docstring as the
+    # description of every resource that inherits it.)
 
     def get_validators(self):
         return []

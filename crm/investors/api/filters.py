@@ -1,0 +1,169 @@
+"""Query parameters of the investor and contact lists."""
+
+from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models.functions import Concat
+from django_filters import rest_framework as filters
+from django_filters.constants import EMPTY_VALUES
+
+from crm.core.api.filters import (
+    ChoiceInFilter,
+    CRMFilterSet,
+    NumberInFilter,
+    SectorFilter,
+    choices_filter,
+    country_filter,
+    ids_filter,
+    ordering_filter,
+)
+from crm.investors.models import Contact, Investor
+
+
+def _stake_statuses():
+    # Read through the reverse relation: the investors app does not import
+    # crm.portfolio, which depends on it. (URLs load after the app registry,
+    # so the relation exists by the time this module is imported.)
+    stake = Investor._meta.get_field("stakes").related_model
+    return stake._meta.get_field("status").choices
+
+
+class RelatedExistsInFilter(NumberInFilter):
+    """Ids, any of, matched by at least one related row.
+
+    EXISTS rather than a join through a to-many relation: an investor with
+    two matching stakes is listed once, without DISTINCT.
+    """
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        related = qs.model._default_manager.filter(
+            pk=OuterRef("pk"), **{f"{self.field_name}__{self.lookup_expr}": value}
+        )
+        return qs.filter(Exists(related))
+
+
+class StakeConditionMixin:
+    """A condition on one stake, validated here and applied by the FilterSet.
+
+    `stake_min`, `stake_max` and `stake_status` must hold for the *same*
+    stake, so InvestorFilterSet.filter_queryset turns them into one EXISTS.
+    """
+
+    def filter(self, qs, value):
+        return qs
+
+
+class StakeAmountFilter(StakeConditionMixin, filters.NumberFilter):
+    pass
+
+
+class StakeStatusFilter(StakeConditionMixin, ChoiceInFilter):
+    pass
+
+
+class InvestorFilterSet(CRMFilterSet):
+    STAKE_PARAMETERS = ("stake_min", "stake_max", "stake_status")
+
+    sector = SectorFilter(
+        field_name="sectors",
+        lookup_expr="in",
+        help_text="Sector slugs, any of; a sector includes its sub-sectors.",
+    )
+    country = country_filter(help_text="HQ country: ISO 3166-1 alpha-2 codes, any of.")
+    kind = choices_filter("kind", Investor.Kind.choices, "Investor kinds, any of.")
+    stake_min = StakeAmountFilter(
+        field_name="stakes__amount_usd",
+        lookup_expr="gte",
+        help_text="Has at least one stake of this many USD or more "
+        "(within stake_max and stake_status if given; any status otherwise).",
+    )
+    stake_max = StakeAmountFilter(
+        field_name="stakes__amount_usd",
+        lookup_expr="lte",
+        help_text="Has at least one stake of this many USD or less "
+        "(within stake_min and stake_status if given; any status otherwise).",
+    )
+    stake_status = StakeStatusFilter(
+        field_name="stakes__status",
+        lookup_expr="in",
+        choices=_stake_statuses(),
+        help_text="Stake statuses, any of: only such stakes count for stake_min "
+        "and stake_max; alone, investors with at least one stake in these statuses.",
+    )
+    total_stake_min = filters.NumberFilter(
+        field_name="total_stake_usd",
+        lookup_expr="gte",
+        help_text="total_stake_usd is at least this many USD.",
+    )
+    total_stake_max = filters.NumberFilter(
+        field_name="total_stake_usd",
+        lookup_expr="lte",
+        help_text="total_stake_usd is at most this many USD.",
+    )
+    company = RelatedExistsInFilter(
+        field_name="stakes__company",
+        lookup_expr="in",
+        help_text="Company ids, any of: has a stake (any status) in one of them.",
+    )
+    search = filters.CharFilter(
+        method="filter_search",
+        help_text="Part of the name or description, or of a contact's name or email.",
+    )
+    ordering = ordering_filter(
+        "name",
+        "total_stake_usd",
+        "largest_stake_usd",
+        "last_interaction_at",
+        "created_at",
+        "updated_at",
+    )
+
+    class Meta:
+        model = Investor
+        fields = []
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        # In one filter() call, lookups through `stakes` share one join, so
+        # every condition applies to the same stake.
+        lookups = {
+            f"{self.filters[name].field_name}__{self.filters[name].lookup_expr}": value
+            for name in self.STAKE_PARAMETERS
+            if (value := self.form.cleaned_data.get(name)) not in EMPTY_VALUES
+        }
+        if not lookups:
+            return queryset
+        stake = Investor.objects.filter(pk=OuterRef("pk"), **lookups)
+        return queryset.filter(Exists(stake))
+
+    def filter_search(self, queryset, name, value):
+        people = Contact.objects.alias(
+            full_name=Concat("first_name", Value(" "), "last_name")
+        ).filter(
+            Q(full_name__icontains=value) | Q(email__icontains=value),
+            investor=OuterRef("pk"),
+        )
+        return queryset.filter(
+            Q(name__icontains=value) | Q(description__icontains=value) | Exists(people)
+        )
+
+
+class ContactFilterSet(CRMFilterSet):
+    investor = ids_filter("investor", "Investor ids, any of.")
+    search = filters.CharFilter(
+        method="filter_search",
+        help_text="Part of the first or last name (or both), email or title.",
+    )
+
+    class Meta:
+        model = Contact
+        fields = []
+
+    def filter_search(self, queryset, name, value):
+        return queryset.alias(
+            full_name=Concat("first_name", Value(" "), "last_name")
+        ).filter(
+            Q(full_name__icontains=value)
+            | Q(email__icontains=value)
+            | Q(title__icontains=value)
+        )

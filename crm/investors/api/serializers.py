@@ -1,0 +1,76 @@
+"""Investors with their derived figures, and the people who work there."""
+
+from django_countries.serializers import CountryFieldMixin
+from rest_framework import serializers
+
+from crm.core.api.serializers import ValidatedModelSerializer, money_field
+from crm.core.models import Sector
+from crm.investors.models import Contact, Investor
+
+
+class InvestorSerializer(CountryFieldMixin, ValidatedModelSerializer):
+    sectors = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Sector.objects.all(),
+        many=True,
+        required=False,
+        help_text="Slugs of the focus sectors.",
+    )
+    # Derived from stakes and the contact log by Investor.objects.with_figures().
+    total_stake_usd = money_field(
+        help_text="Sum of the investor's stakes in USD; declined stakes do not count."
+    )
+    largest_stake_usd = money_field(
+        allow_null=True,
+        help_text="The largest stake in USD (declined stakes do not count); null without stakes.",
+    )
+    portfolio_count = serializers.IntegerField(
+        read_only=True,
+        help_text="Number of distinct companies with a stake that counts.",
+    )
+    last_interaction_at = serializers.DateTimeField(
+        read_only=True,
+        allow_null=True,
+        help_text="When the latest logged interaction took place.",
+    )
+
+    class Meta:
+        model = Investor
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "country",
+            "city",
+            "website",
+            "description",
+            "sectors",
+            "check_size_min_usd",
+            "check_size_max_usd",
+            "aum_usd",
+            "owner",
+            "total_stake_usd",
+            "largest_stake_usd",
+            "portfolio_count",
+            "last_interaction_at",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class ContactSerializer(ValidatedModelSerializer):
+    class Meta:
+        model = Contact
+        fields = [
+            "id",
+            "investor",
+            "first_name",
+            "last_name",
+            "title",
+            "email",
+            "phone",
+            "linkedin_url",
+            "notes",
+            "created_at",
+            "updated_at",
+        ]

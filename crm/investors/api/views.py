@@ -1,0 +1,29 @@
+"""Investors and contacts over the API."""
+
+from crm.core.api.views import CRMViewSet
+from crm.investors.api.filters import ContactFilterSet, InvestorFilterSet
+from crm.investors.api.serializers import ContactSerializer, InvestorSerializer
+from crm.investors.models import Contact, Investor
+
+
+class InvestorViewSet(CRMViewSet):
+    """Investors with their stake totals, portfolio size and last contact.
+
+    Deleting an investor that has stakes, logged interactions or deal notes
+    is refused with 409; its contacts go with it otherwise.
+    """
+
+    serializer_class = InvestorSerializer
+    filterset_class = InvestorFilterSet
+
+    def get_queryset(self):
+        # The figures are correlated subqueries of the page query itself.
+        return Investor.objects.with_figures().prefetch_related("sectors")
+
+
+class ContactViewSet(CRMViewSet):
+    """People at investors; one present at a logged interaction cannot be deleted."""
+
+    queryset = Contact.objects.all()
+    serializer_class = ContactSerializer
+    filterset_class = ContactFilterSet

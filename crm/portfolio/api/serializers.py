@@ -1,0 +1,118 @@
+"""Companies, funding rounds and stakes as the API reads and writes them."""
+
+from django_countries.serializers import CountryFieldMixin
+from rest_framework import serializers
+
+from crm.core.api.serializers import ValidatedModelSerializer, money_field
+from crm.core.models import Sector
+from crm.portfolio.models import Company, FundingRound, Stake
+
+
+class CompanySerializer(CountryFieldMixin, ValidatedModelSerializer):
+    """A portfolio company; its USD figures are derived from its rounds."""
+
+    aliases = serializers.ListField(
+        # Blank entries get through here so that the model's own rule
+        # (validate_aliases) reports them, in one message on `aliases`.
+        child=serializers.CharField(allow_blank=True),
+        required=False,
+        help_text='Other names the company goes by, e.g. ["Face++"] for Megvii.',
+    )
+    sector = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Sector.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="Slug of the company's sector.",
+    )
+    total_raised_usd = money_field(
+        help_text="Sum of raised_amount_usd over the rounds not cancelled."
+    )
+    latest_valuation_usd = money_field(
+        allow_null=True,
+        help_text="Post-money valuation (USD) of the latest announced round "
+        "not cancelled that has one.",
+    )
+
+    class Meta:
+        model = Company
+        fields = [
+            "id",
+            "name",
+            "aliases",
+            "sector",
+            "country",
+            "city",
+            "website",
+            "description",
+            "founded_year",
+            "status",
+            "total_raised_usd",
+            "latest_valuation_usd",
+            "created_at",
+            "updated_at",
+        ]
+
+
+ROUND_USD_HELP = (
+    "The amount in US dollars at the rate of announced_on (today if empty)."
+)
+
+
+class FundingRoundSerializer(ValidatedModelSerializer):
+    """A company's funding round; each amount is in `currency`, with its USD value."""
+
+    target_amount_usd = money_field(allow_null=True, help_text=ROUND_USD_HELP)
+    raised_amount_usd = money_field(allow_null=True, help_text=ROUND_USD_HELP)
+    pre_money_valuation_usd = money_field(allow_null=True, help_text=ROUND_USD_HELP)
+    post_money_valuation_usd = money_field(allow_null=True, help_text=ROUND_USD_HELP)
+
+    class Meta:
+        model = FundingRound
+        fields = [
+            "id",
+            "company",
+            "name",
+            "stage",
+            "status",
+            "currency",
+            "target_amount",
+            "target_amount_usd",
+            "raised_amount",
+            "raised_amount_usd",
+            "pre_money_valuation",
+            "pre_money_valuation_usd",
+            "post_money_valuation",
+            "post_money_valuation_usd",
+            "announced_on",
+            "closed_on",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class StakeSerializer(ValidatedModelSerializer):
+    """An investor's stake in a company, optionally through one of its rounds."""
+
+    amount_usd = money_field(
+        allow_null=True, help_text="The amount in US dollars at the rate of as_of."
+    )
+
+    class Meta:
+        model = Stake
+        fields = [
+            "id",
+            "investor",
+            "company",
+            "round",
+            "amount",
+            "currency",
+            "amount_usd",
+            "ownership_pct",
+            "status",
+            "is_lead",
+            "as_of",
+            "source",
+            "created_at",
+            "updated_at",
+        ]

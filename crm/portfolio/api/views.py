@@ -1,0 +1,39 @@
+"""Companies, funding rounds and stakes: one viewset each."""
+
+from crm.core.api.views import CRMViewSet
+from crm.portfolio.api.filters import (
+    CompanyFilterSet,
+    FundingRoundFilterSet,
+    StakeFilterSet,
+)
+from crm.portfolio.api.serializers import (
+    CompanySerializer,
+    FundingRoundSerializer,
+    StakeSerializer,
+)
+from crm.portfolio.models import Company, FundingRound, Stake
+
+
+class CompanyViewSet(CRMViewSet):
+    """Portfolio companies with their derived figures (total raised, latest valuation)."""
+
+    # One query per page: the figures are subqueries, the sector slug a join.
+    queryset = Company.objects.with_figures().select_related("sector")
+    serializer_class = CompanySerializer
+    filterset_class = CompanyFilterSet
+
+
+class FundingRoundViewSet(CRMViewSet):
+    """Funding rounds; every amount also in USD at the rate of `announced_on`."""
+
+    queryset = FundingRound.objects.all()
+    serializer_class = FundingRoundSerializer
+    filterset_class = FundingRoundFilterSet
+
+
+class StakeViewSet(CRMViewSet):
+    """Investors' stakes in companies, and the pipeline of rounds being raised."""
+
+    queryset = Stake.objects.all()
+    serializer_class = StakeSerializer
+    filterset_class = StakeFilterSet
