@@ -1,0 +1,77 @@
+"""Admin for sectors and exchange rates, and the base every CRM admin builds on."""
+
+from django.contrib import admin
+from django.db import models
+
+from crm.core.models import ExchangeRate, Sector
+from crm.core.services import record_save
+
+admin.site.site_header = "Investor CRM"
+admin.site.site_title = "Investor CRM"
+admin.site.index_title = "Deal team"
+
+
+def format_usd(value):
+    """ "$1,200,000,000" for a list column; whole dollars read faster than cents."""
+    if value is None:
+        return None
+    return f"${value:,.0f}"
+
+
+class CrmModelAdmin(admin.ModelAdmin):
+    """Saves through the services and shows who and when read-only.
+
+    Subclasses declare `fieldsets`; the "Record" fieldset (`record_fields`) is
+    added on existing records only, where those values mean something.
+    """
+
+    record_fields = ("created_at", "updated_at")
+    # Django 6's default; a website typed without a scheme is https.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), *self.record_fields)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is not None:
+            fieldsets.append(
+                ("Record", {"fields": self.record_fields, "classes": ["collapse"]})
+            )
+        return fieldsets
+
+    def save_model(self, request, obj, form, change):
+        record_save(instance=obj)
+
+    def save_formset(self, request, form, formset, change):
+        """Inline rows go through `record_save` too, so every rule runs on them."""
+        instances = formset.save(commit=False)
+        # Deletion was vetted by the inline form (protected rows refuse it).
+        for obj in formset.deleted_objects:
+            obj.delete()
+        for obj in instances:
+            record_save(instance=obj)
+        formset.save_m2m()
+
+
+@admin.register(Sector)
+class SectorAdmin(CrmModelAdmin):
+    list_display = ["name", "parent", "slug"]
+    list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["parent"]
+    search_fields = ["name", "slug"]
+    autocomplete_fields = ["parent"]
+    prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [(None, {"fields": ["name", "slug", "parent"]})]
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(CrmModelAdmin):
+    list_display = ["currency", "usd_per_unit", "valid_from", "updated_at"]
+    # Only the currencies that have rates, not all of ISO 4217.
+    list_filter = [("currency", admin.AllValuesFieldListFilter)]
+    list_select_related = []
+    search_fields = ["currency"]
+    autocomplete_fields = []
+    date_hierarchy = "valid_from"
+    fieldsets = [(None, {"fields": ["currency", "usd_per_unit", "valid_from"]})]

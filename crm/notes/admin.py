@@ -1,0 +1,187 @@
+"""Admin for the contact log (interactions) and deal notes."""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils import timezone
+
+from crm.core.admin import CrmModelAdmin
+from crm.investors.models import Contact
+from crm.notes.models import DealNote, Interaction
+from crm.notes.services import deal_note_save, interaction_save
+
+
+class FollowUpFilter(admin.SimpleListFilter):
+    title = "follow-up"
+    parameter_name = "follow_up"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("due", "Due"),
+            ("mine", "Due — mine"),
+            ("scheduled", "Scheduled"),
+            ("done", "Done"),
+        ]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "due":
+                return queryset.follow_up_due()
+            case "mine":
+                # Whoever logged the contact owns its follow-up.
+                return queryset.follow_up_due().filter(logged_by=request.user)
+            case "scheduled":
+                return queryset.filter(
+                    follow_up_on__gt=timezone.localdate(), follow_up_done=False
+                )
+            case "done":
+                return queryset.filter(follow_up_done=True)
+        return queryset
+
+
+class InteractionForm(forms.ModelForm):
+    # `contacts` goes through InteractionContact, which a ModelForm cannot
+    # save (admin.E013): this field carries the people present to the service.
+    people_present = forms.ModelMultipleChoiceField(
+        queryset=Contact.objects.all(),
+        required=False,
+        widget=AutocompleteSelectMultiple(
+            Interaction._meta.get_field("contacts"), admin.site
+        ),
+        help_text="Each must work at the investor.",
+    )
+
+    class Meta:
+        model = Interaction
+        fields = [
+            "kind",
+            "occurred_at",
+            "investor",
+            "company",
+            "round",
+            "summary",
+            "details",
+            "follow_up_on",
+            "follow_up_done",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and "people_present" in self.fields:
+            self.initial.setdefault(
+                "people_present",
+                [contact.pk for contact in self.instance.contacts.all()],
+            )
+
+    def _post_clean(self):
+        # After the instance is built, so the model's own rule can judge the
+        # people present against the chosen investor (as the service will).
+        super()._post_clean()
+        people = self.cleaned_data.get("people_present")
+        if not people or not self.instance.investor_id:
+            return
+        try:
+            self.instance.clean_contacts(people)
+        except ValidationError as error:
+            self.add_error("people_present", error.message_dict["contacts"])
+
+
+@admin.register(Interaction)
+class InteractionAdmin(CrmModelAdmin):
+    form = InteractionForm
+    list_display = [
+        "occurred_at",
+        "kind",
+        "investor",
+        "summary",
+        "people_present",
+        "company",
+        "follow_up_on",
+        "follow_up_done",
+        "logged_by",
+    ]
+    list_display_links = ["occurred_at", "summary"]
+    list_filter = [
+        "kind",
+        FollowUpFilter,
+        ("logged_by", admin.RelatedOnlyFieldListFilter),
+    ]
+    list_select_related = ["investor", "company", "logged_by"]
+    date_hierarchy = "occurred_at"
+    search_fields = ["summary", "details", "investor__name", "company__name"]
+    autocomplete_fields = ["investor", "company", "round"]
+    show_full_result_count = False
+    record_fields = ("logged_by", "created_at", "updated_at")
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    ("kind", "occurred_at"),
+                    "investor",
+                    "people_present",
+                    ("company", "round"),
+                    "summary",
+                    "details",
+                ]
+            },
+        ),
+        ("Follow-up", {"fields": [("follow_up_on", "follow_up_done")]}),
+    ]
+
+    def get_queryset(self, request):
+        # One query for the people present on the whole page.
+        return super().get_queryset(request).prefetch_related("contacts")
+
+    def get_urls(self):
+        return [
+            path(
+                "my-follow-ups/",
+                self.admin_site.admin_view(self.my_follow_ups_view),
+                name="notes_interaction_my_follow_ups",
+            ),
+            *super().get_urls(),
+        ]
+
+    def my_follow_ups_view(self, request):
+        """A bookmarkable address for the follow-ups due on contacts you logged."""
+        changelist = reverse(f"{self.admin_site.name}:notes_interaction_changelist")
+        return redirect(f"{changelist}?{FollowUpFilter.parameter_name}=mine")
+
+    def save_model(self, request, obj, form, change):
+        interaction_save(
+            interaction=obj,
+            contacts=form.cleaned_data.get("people_present"),
+            logged_by=request.user,
+        )
+
+    # Also the read-only display of the form field for view-only users.
+    @admin.display(description="people present")
+    def people_present(self, obj):
+        return ", ".join(str(contact) for contact in obj.contacts.all())
+
+
+@admin.register(DealNote)
+class DealNoteAdmin(CrmModelAdmin):
+    list_display = ["title", "pinned", "investor", "company", "round", "author"]
+    list_filter = ["pinned", ("author", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["investor", "company", "round__company", "author"]
+    search_fields = ["title", "body", "investor__name", "company__name"]
+    autocomplete_fields = ["investor", "company", "round"]
+    record_fields = ("author", "created_at", "updated_at")
+    fieldsets = [
+        (None, {"fields": ["title", "body", "pinned"]}),
+        (
+            "About",
+            {
+                "description": "An investor, a company or a round: at least one.",
+                "fields": ["investor", "company", "round"],
+            },
+        ),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        deal_note_save(note=obj, author=request.user)
