@@ -2,8 +2,11 @@
 
 from django.contrib import admin
 from django.db import models
+from django.db.models import Count
 
-from crm.core.models import ExchangeRate, Sector
+from crm.core.admin_conflicts import EditConflictsMixin
+from crm.core.admin_history import RecordHistoryAdmin
+from crm.core.models import ExchangeRate, Sector, Team
 from crm.core.services import record_save
 
 admin.site.site_header = "Investor CRM"
@@ -18,11 +21,42 @@ def format_usd(value):
     return f"${value:,.0f}"
 
 
-class CrmModelAdmin(admin.ModelAdmin):
+def _visible(queryset, user):
+    if hasattr(queryset, "visible_to"):
+        return queryset.visible_to(user)
+    return queryset
+
+
+class VisibleRecordsMixin:
+    """Lists, pages and choices hold only what the user may see.
+
+    Ethical walls (crm.core.visibility) apply to the admin through the same
+    querysets as the API: a hidden record is missing from lists, its page is
+    "not found", and it is never offered in a select or autocomplete.
+    """
+
+    def get_queryset(self, request):
+        return _visible(super().get_queryset(request), request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None:
+            field.queryset = _visible(field.queryset, request.user)
+        return field
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None:
+            field.queryset = _visible(field.queryset, request.user)
+        return field
+
+
+class CrmModelAdmin(VisibleRecordsMixin, EditConflictsMixin, RecordHistoryAdmin):
     """Saves through the services and shows who and when read-only.
 
     Subclasses declare `fieldsets`; the "Record" fieldset (`record_fields`) is
     added on existing records only, where those values mean something.
+    History and "Recently deleted" pages: crm.core.admin_history.
     """
 
     record_fields = ("created_at", "updated_at")
@@ -75,3 +109,21 @@ class ExchangeRateAdmin(CrmModelAdmin):
     autocomplete_fields = []
     date_hierarchy = "valid_from"
     fieldsets = [(None, {"fields": ["currency", "usd_per_unit", "valid_from"]})]
+
+
+@admin.register(Team)
+class TeamAdmin(CrmModelAdmin):
+    list_display = ["name", "member_count", "updated_at"]
+    list_filter = []
+    list_select_related = []
+    search_fields = ["name", "description"]
+    autocomplete_fields = []
+    filter_horizontal = ["members"]
+    fieldsets = [(None, {"fields": ["name", "description", "members"]})]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(member_count=Count("members"))
+
+    @admin.display(description="members", ordering="member_count")
+    def member_count(self, obj):
+        return obj.member_count

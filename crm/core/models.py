@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -10,6 +11,17 @@ from django.db.models.lookups import Exact
 
 from crm.core.constraints import FieldCheckConstraint, FieldUniqueConstraint
 from crm.core.currencies import CURRENCY_CHOICES, USD
+from crm.core.history import CRMHistoricalRecords
+
+
+class CRMQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The rows `user` may see: all of them, unless the model is walled.
+
+        Models tied to funding rounds override this (see crm.core.visibility);
+        the admin, the API and every figure go through it.
+        """
+        return self
 
 
 class TimeStampedModel(models.Model):
@@ -46,7 +58,7 @@ class UnknownSectors(ValueError):
         super().__init__(f"Unknown sector: {', '.join(slugs)}.")
 
 
-class SectorQuerySet(models.QuerySet):
+class SectorQuerySet(CRMQuerySet):
     def descendant_ids(self, roots):
         """Ids of `roots` and every sector below them.
 
@@ -93,6 +105,7 @@ class Sector(TimeStampedModel):
     )
 
     objects = SectorQuerySet.as_manager()
+    history = CRMHistoricalRecords()
 
     class Meta:
         ordering = ["name", "id"]
@@ -139,6 +152,9 @@ class ExchangeRate(TimeStampedModel):
         help_text="The rate applies from this day until the next rate."
     )
 
+    objects = CRMQuerySet.as_manager()
+    history = CRMHistoricalRecords()
+
     class Meta:
         ordering = ["currency", "-valid_from", "id"]
         constraints = [
@@ -164,3 +180,30 @@ class ExchangeRate(TimeStampedModel):
 
     def __str__(self):
         return f"{self.currency} {self.usd_per_unit} USD from {self.valid_from}"
+
+
+class Team(TimeStampedModel):
+    """A named set of users; confidential rounds are visible to their teams only."""
+
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="crm_teams"
+    )
+
+    objects = CRMQuerySet.as_manager()
+    history = CRMHistoricalRecords(m2m_fields=["members"])
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            FieldUniqueConstraint(
+                Lower("name"),
+                name="team_name_unique_ci",
+                field="name",
+                violation_error_message="A team with this name already exists.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name

@@ -1,6 +1,6 @@
 """The one write path shared by the admin, the API and the commands."""
 
-from django.db import transaction
+from crm.core.history import one_entry_per_record
 
 
 def record_save(*, instance, many_to_many=None):
@@ -10,7 +10,8 @@ def record_save(*, instance, many_to_many=None):
     conversion) and the database constraints, so a rule has one home whichever
     door the write comes through.
     """
-    with transaction.atomic():
+    # One transaction, and one history entry for the row and its sets.
+    with one_entry_per_record():
         instance.full_clean()
         instance.save()
         for name, values in (many_to_many or {}).items():

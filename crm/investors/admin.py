@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import F, Q
 from django_countries.filters import CountryFilter
 
-from crm.core.admin import CrmModelAdmin, format_usd
+from crm.core.admin import CrmModelAdmin, VisibleRecordsMixin, format_usd
 from crm.core.admin_filters import SectorTreeFilter
 from crm.investors.models import Contact, Investor
 
@@ -55,7 +55,7 @@ class StakeSizeFilter(admin.SimpleListFilter):
         return queryset.filter(condition)
 
 
-class ContactInline(admin.TabularInline):
+class ContactInline(VisibleRecordsMixin, admin.TabularInline):
     model = Contact
     fields = ["first_name", "last_name", "title", "email", "phone"]
     extra = 1
@@ -118,7 +118,7 @@ class InvestorAdmin(CrmModelAdmin):
 
     def get_queryset(self, request):
         # One subquery per figure in the same SELECT: no query per row.
-        return super().get_queryset(request).with_figures()
+        return super().get_queryset(request).with_figures(request.user)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

@@ -17,7 +17,9 @@ from django.db.models.functions import Coalesce, Lower
 from django_countries.fields import CountryField
 
 from crm.core.constraints import FieldCheckConstraint, FieldUniqueConstraint
-from crm.core.models import Sector, TimeStampedModel
+from crm.core.history import CRMHistoricalRecords
+from crm.core.models import CRMQuerySet, Sector, TimeStampedModel
+from crm.core.visibility import visible_rounds_q
 
 # Declined stakes never became positions, so no figure counts them.
 UNCOUNTED_STAKE_STATUSES = ("declined",)
@@ -38,10 +40,21 @@ def _per_investor(aggregate, output_field):
     )
 
 
-class InvestorQuerySet(models.QuerySet):
-    def with_figures(self):
-        """Annotate total_stake_usd, largest_stake_usd, portfolio_count, last_interaction_at."""
-        counted = ~Q(stakes__status__in=UNCOUNTED_STAKE_STATUSES)
+def _filter_or_none(q):
+    # An aggregate's `filter` must be a condition; an empty Q means "all rows".
+    return q or None
+
+
+class InvestorQuerySet(CRMQuerySet):
+    def with_figures(self, user=None):
+        """Annotate total_stake_usd, largest_stake_usd, portfolio_count, last_interaction_at.
+
+        Only what `user` may see counts (see crm.core.visibility); without a
+        user, only what is not confidential.
+        """
+        counted = ~Q(stakes__status__in=UNCOUNTED_STAKE_STATUSES) & visible_rounds_q(
+            user, "stakes__round"
+        )
         money = DecimalField(max_digits=22, decimal_places=2)
         return self.annotate(
             total_stake_usd=Coalesce(
@@ -60,9 +73,28 @@ class InvestorQuerySet(models.QuerySet):
                 Value(0),
             ),
             last_interaction_at=_per_investor(
-                Max("interactions__occurred_at"), models.DateTimeField()
+                Max(
+                    "interactions__occurred_at",
+                    filter=_filter_or_none(
+                        visible_rounds_q(user, "interactions__round")
+                    ),
+                ),
+                models.DateTimeField(),
             ),
         )
+
+    def with_stake(self, user=None, **conditions):
+        """Investors with at least one stake, visible to `user`, meeting every condition.
+
+        `conditions` are Stake lookups (amount_usd__gte=...); they all apply
+        to the same stake. EXISTS, so an investor is listed once.
+        """
+        stake = Investor.objects.filter(
+            visible_rounds_q(user, "stakes__round"),
+            pk=OuterRef("pk"),
+            **{f"stakes__{lookup}": value for lookup, value in conditions.items()},
+        )
+        return self.filter(Exists(stake))
 
     def in_sectors(self, sectors):
         """Investors focused on any of `sectors` or a sector below them."""
@@ -117,6 +149,7 @@ class Investor(TimeStampedModel):
     )
 
     objects = InvestorQuerySet.as_manager()
+    history = CRMHistoricalRecords(m2m_fields=["sectors"])
 
     class Meta:
         ordering = ["name", "id"]
@@ -172,6 +205,9 @@ class Contact(TimeStampedModel):
     phone = models.CharField(max_length=50, blank=True)
     linkedin_url = models.URLField("LinkedIn URL", blank=True)
     notes = models.TextField(blank=True)
+
+    objects = CRMQuerySet.as_manager()
+    history = CRMHistoricalRecords()
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]

@@ -7,7 +7,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from crm.core.constraints import FieldCheckConstraint
-from crm.core.models import TimeStampedModel
+from crm.core.history import CRMHistoricalRecords
+from crm.core.models import CRMQuerySet, TimeStampedModel
+from crm.core.visibility import visible_rounds_q
 from crm.investors.models import Contact, Investor
 from crm.portfolio.models import Company, FundingRound
 
@@ -24,7 +26,10 @@ def clean_round_and_company(record):
         record.company_id = record.round.company_id
 
 
-class InteractionQuerySet(models.QuerySet):
+class InteractionQuerySet(CRMQuerySet):
+    def visible_to(self, user):
+        return self.filter(visible_rounds_q(user, "round"))
+
     def follow_up_due(self, on=None):
         """Follow-ups dated `on` (today by default) or earlier and not yet done."""
         return self.filter(
@@ -80,6 +85,8 @@ class Interaction(TimeStampedModel):
     )
 
     objects = InteractionQuerySet.as_manager()
+    # The people present are recorded with the entry (InteractionContact rows).
+    history = CRMHistoricalRecords(m2m_fields=["contacts"])
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
@@ -137,6 +144,11 @@ class InteractionContact(models.Model):
         return self.interaction
 
 
+class DealNoteQuerySet(CRMQuerySet):
+    def visible_to(self, user):
+        return self.filter(visible_rounds_q(user, "round"))
+
+
 class DealNote(TimeStampedModel):
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
@@ -160,6 +172,9 @@ class DealNote(TimeStampedModel):
         related_name="deal_notes",
         editable=False,
     )
+
+    objects = DealNoteQuerySet.as_manager()
+    history = CRMHistoricalRecords()
 
     class Meta:
         ordering = ["-pinned", "-created_at", "-id"]

@@ -1,8 +1,8 @@
 """Writes to the contact log and deal notes, shared by the admin and the API."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
+from crm.core.history import one_entry_per_record
 from crm.notes.models import DealNote, Interaction
 
 
@@ -35,7 +35,7 @@ def interaction_save(
             errors = error.update_error_dict(errors)
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
+    with one_entry_per_record():
         interaction.save()
         if contacts is not None:
             interaction.contacts.set(contacts)

@@ -2,10 +2,11 @@
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django_countries.filters import CountryFilter
 
-from crm.core.admin import CrmModelAdmin, format_usd
+from crm.core.admin import CrmModelAdmin, VisibleRecordsMixin, format_usd
 from crm.core.admin_filters import CompanySectorFilter, SectorTreeFilter
 from crm.investors import admin as investors_admin
 from crm.investors.models import Investor
@@ -39,7 +40,7 @@ class AliasesField(forms.CharField):
         return [line.strip() for line in (value or "").splitlines() if line.strip()]
 
 
-class FundingRoundInline(admin.TabularInline):
+class FundingRoundInline(VisibleRecordsMixin, admin.TabularInline):
     model = FundingRound
     fields = [
         "name",
@@ -98,7 +99,7 @@ class CompanyAdmin(CrmModelAdmin):
     readonly_fields = figure_fields
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_figures()
+        return super().get_queryset(request).with_figures(request.user)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "aliases":
@@ -143,7 +144,7 @@ class RoundStakeFormSet(BaseInlineFormSet):
         return form
 
 
-class RoundStakeInline(admin.TabularInline):
+class RoundStakeInline(VisibleRecordsMixin, admin.TabularInline):
     """The round's investor pipeline: who is in, at what stage, for how much."""
 
     model = Stake
@@ -182,10 +183,10 @@ class FundingRoundAdmin(CrmModelAdmin):
         "raised_usd",
         "post_money_usd",
     ]
-    list_filter = ["stage", "status", CompanySectorFilter]
+    list_filter = ["stage", "status", "confidential", CompanySectorFilter]
     list_select_related = ["company"]
     search_fields = ["name", "company__name", "company__aliases"]
-    autocomplete_fields = ["company"]
+    autocomplete_fields = ["company", "teams"]
     inlines = [RoundStakeInline]
     fieldsets = [
         (
@@ -213,6 +214,14 @@ class FundingRoundAdmin(CrmModelAdmin):
                 ],
             },
         ),
+        (
+            "Confidentiality",
+            {
+                "description": "A confidential round, its stakes and the "
+                "interactions and notes about it are visible only to its teams.",
+                "fields": ["confidential", "teams"],
+            },
+        ),
     ]
     readonly_fields = [
         "target_amount_usd",
@@ -224,6 +233,23 @@ class FundingRoundAdmin(CrmModelAdmin):
     def get_queryset(self, request):
         # A round's name includes its company's: autocomplete lists need it too.
         return super().get_queryset(request).select_related("company")
+
+    def get_form(self, request, obj=None, **kwargs):
+        form_class = super().get_form(request, obj, **kwargs)
+
+        class RoundForm(form_class):
+            def clean(self):
+                cleaned_data = super().clean()
+                self.instance.confidential = cleaned_data.get("confidential", False)
+                try:
+                    self.instance.check_confidentiality(
+                        cleaned_data.get("teams") or [], request.user
+                    )
+                except ValidationError as error:
+                    self.add_error(None, error)
+                return cleaned_data
+
+        return form_class if "teams" not in form_class.base_fields else RoundForm
 
     @admin.display(description="raised", ordering="raised_amount")
     def raised(self, obj):
@@ -238,7 +264,7 @@ class FundingRoundAdmin(CrmModelAdmin):
         return format_usd(obj.post_money_valuation_usd)
 
 
-class InvestorStakeInline(admin.TabularInline):
+class InvestorStakeInline(VisibleRecordsMixin, admin.TabularInline):
     model = Stake
     fk_name = "investor"
     fields = [

@@ -5,19 +5,23 @@ import json
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import DecimalField, Exists, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django_countries.fields import CountryField
 
 from crm.core.constraints import FieldCheckConstraint, FieldUniqueConstraint
+from crm.core.history import CRMHistoricalRecords
 from crm.core.models import (
+    CRMQuerySet,
     Sector,
+    Team,
     TimeStampedModel,
     currency_field,
     currency_shape_constraint,
 )
 from crm.core.money import UsdAmountsMixin, amount_constraints, amount_field, usd_field
+from crm.core.visibility import sees_everything, visible_rounds_q
 from crm.investors.models import Investor
 
 MONEY = DecimalField(max_digits=22, decimal_places=2)
@@ -44,18 +48,22 @@ def validate_aliases(value):
         )
 
 
-class CompanyQuerySet(models.QuerySet):
-    def with_figures(self):
-        """Annotate total_raised_usd and latest_valuation_usd, one subquery each."""
+class CompanyQuerySet(CRMQuerySet):
+    def with_figures(self, user=None):
+        """Annotate total_raised_usd and latest_valuation_usd, one subquery each.
+
+        Only rounds `user` may see count; without a user, only open ones.
+        """
+        rounds = FundingRound.objects.visible_to(user)
         raised = (
-            FundingRound.objects.filter(company=OuterRef("pk"))
+            rounds.filter(company=OuterRef("pk"))
             .exclude(status=FundingRound.Status.CANCELLED)
             .values("company")
             .annotate(total=Sum("raised_amount_usd"))
             .values("total")
         )
         latest_valuation = (
-            FundingRound.objects.filter(
+            rounds.filter(
                 company=OuterRef("pk"), post_money_valuation_usd__isnull=False
             )
             .exclude(status=FundingRound.Status.CANCELLED)
@@ -68,6 +76,13 @@ class CompanyQuerySet(models.QuerySet):
             ),
             latest_valuation_usd=Subquery(latest_valuation, output_field=MONEY),
         )
+
+    def with_stake(self, user=None, **conditions):
+        """Companies with at least one stake, visible to `user`, meeting every condition."""
+        stakes = Stake.objects.visible_to(user).filter(
+            company=OuterRef("pk"), **conditions
+        )
+        return self.filter(Exists(stakes))
 
     def in_sectors(self, sectors):
         """Companies in any of `sectors` or a sector below them."""
@@ -114,6 +129,7 @@ class Company(TimeStampedModel):
     )
 
     objects = CompanyQuerySet.as_manager()
+    history = CRMHistoricalRecords()
 
     class Meta:
         ordering = ["name", "id"]
@@ -137,7 +153,10 @@ class Company(TimeStampedModel):
         return self.name
 
 
-class FundingRoundQuerySet(models.QuerySet):
+class FundingRoundQuerySet(CRMQuerySet):
+    def visible_to(self, user):
+        return self.filter(visible_rounds_q(user))
+
     def in_sectors(self, sectors):
         """Rounds of companies in any of `sectors` or a sector below them."""
         return self.filter(company__sector__in=Sector.objects.descendant_ids(sectors))
@@ -182,6 +201,18 @@ class FundingRound(UsdAmountsMixin, TimeStampedModel):
     post_money_valuation_usd = usd_field("post-money valuation (USD)")
     announced_on = models.DateField(null=True, blank=True, db_index=True)
     closed_on = models.DateField(null=True, blank=True)
+    confidential = models.BooleanField(
+        default=False,
+        db_index=True,
+        help_text="Visible only to the members of its teams: the round, its "
+        "stakes, and the interactions and notes about it.",
+    )
+    teams = models.ManyToManyField(
+        Team,
+        blank=True,
+        related_name="confidential_rounds",
+        help_text="The teams that may see a confidential round.",
+    )
 
     usd_amount_fields = (
         "target_amount",
@@ -192,6 +223,7 @@ class FundingRound(UsdAmountsMixin, TimeStampedModel):
     usd_date_field = "announced_on"
 
     objects = FundingRoundQuerySet.as_manager()
+    history = CRMHistoricalRecords(m2m_fields=["teams"])
 
     class Meta:
         ordering = [F("announced_on").desc(nulls_last=True), "-id"]
@@ -226,11 +258,34 @@ class FundingRound(UsdAmountsMixin, TimeStampedModel):
     def __str__(self):
         return f"{self.company.name} {self.name}" if self.company_id else self.name
 
+    def check_confidentiality(self, teams, user):
+        """Raise unless a confidential round names teams `user` stays inside.
+
+        Without this rule a writer could wall a round off from themselves.
+        """
+        if not self.confidential:
+            return
+        if not teams:
+            raise ValidationError(
+                {"teams": "A confidential round needs at least one team."}
+            )
+        if not sees_everything(user) and not any(
+            team.members.filter(pk=user.pk).exists() for team in teams
+        ):
+            raise ValidationError(
+                {
+                    "teams": "Include a team you belong to, or you could no longer see this round."
+                }
+            )
+
     def clean(self):
         self.convert_amounts_to_usd()
 
 
-class StakeQuerySet(models.QuerySet):
+class StakeQuerySet(CRMQuerySet):
+    def visible_to(self, user):
+        return self.filter(visible_rounds_q(user, "round"))
+
     def in_sectors(self, sectors):
         """Stakes in companies of any of `sectors` or a sector below them."""
         return self.filter(company__sector__in=Sector.objects.descendant_ids(sectors))
@@ -284,6 +339,7 @@ class Stake(UsdAmountsMixin, TimeStampedModel):
     usd_date_field = "as_of"
 
     objects = StakeQuerySet.as_manager()
+    history = CRMHistoricalRecords()
 
     class Meta:
         ordering = ["-as_of", "-id"]

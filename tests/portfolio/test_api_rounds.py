@@ -152,6 +152,8 @@ def test_it_shows_a_round_with_every_amount_also_in_usd(api, cny, sensetime):
         "post_money_valuation_usd": "4800000000.00",
         "announced_on": "2018-07-02",
         "closed_on": "2018-09-30",
+        "confidential": False,
+        "teams": [],
         "created_at": iso(series_c.created_at),
         "updated_at": iso(series_c.updated_at),
     }
@@ -192,6 +194,8 @@ def test_it_creates_a_round_converting_its_amounts_to_usd(api, cny, sensetime):
         "raised_amount_usd": "600000000.00",
         "pre_money_valuation_usd": "3900000000.00",
         "post_money_valuation_usd": "4500000000.00",
+        "confidential": False,
+        "teams": [],
         "created_at": iso(created.created_at),
         "updated_at": iso(created.updated_at),
     }
@@ -594,10 +598,11 @@ def test_a_list_takes_the_same_queries_whatever_its_length(
     StakeFactory(company=rounds[0].company, round=rounds[0])
     # Authentication: 1. the token with its user, 2. the user's permissions,
     # 3. the user's groups' permissions. Then 4. COUNT(*), 5. the page
-    # (relations are ids, read from the rows themselves).
-    with django_assert_num_queries(5):
+    # (relations are ids, read from the rows themselves), 6. the teams of the
+    # page's rounds.
+    with django_assert_num_queries(6):
         api.get(URL, {"page_size": 1})
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         api.get(URL, {"page_size": 50})
 
 
@@ -617,10 +622,10 @@ def test_a_filtered_list_takes_the_same_queries_whatever_its_length(
         "ordering": "-target_amount_usd",
     }
     # 1-3. authentication, 4. the sector tree (to include sub-sectors),
-    # 5. COUNT(*), 6. the page.
-    with django_assert_num_queries(6):
+    # 5. COUNT(*), 6. the page, 7. the teams of the page's rounds.
+    with django_assert_num_queries(7):
         response = api.get(URL, {**filters, "page_size": 1})
     assert response.json()["count"] == 3
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = api.get(URL, {**filters, "page_size": 50})
     assert len(response.json()["results"]) == 3

@@ -3,6 +3,13 @@
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
 
+from crm.core.api.concurrency import (
+    CONDITIONAL_WRITES,
+    NOT_MODIFIED,
+    conditional_action,
+    openapi_headers,
+)
+
 ERROR_SCHEMA = {
     "type": "object",
     "description": "`detail` for a general error; otherwise each offending field "
@@ -23,10 +30,16 @@ ERRORS = {
     "403": "The user lacks the model permission for this action.",
     "404": "No such record.",
     "409": "Other records depend on this one; nothing was deleted.",
+    "412": "The record changed since the version named in `If-Match`; nothing was changed.",
+    "429": "Too many requests with this token: wait the seconds in `Retry-After`.",
 }
 
 
 class CRMAutoSchema(AutoSchema):
+    def get_override_parameters(self):
+        # ETag, If-Match and If-None-Match (crm.core.api.concurrency).
+        return [*super().get_override_parameters(), *openapi_headers(self.view)]
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         error = ResolvedComponent(
@@ -44,14 +57,18 @@ class CRMAutoSchema(AutoSchema):
                     "content": {"application/json": {"schema": error.ref}},
                 },
             )
+        if conditional_action(self.view) == "retrieve":
+            responses.setdefault("304", NOT_MODIFIED)
         return responses
 
     def _error_codes(self):
-        codes = ["400", "401", "403"]
+        codes = ["400", "401", "403", "429"]
         if self._is_detail():
             codes.append("404")
         if self.method == "DELETE":
             codes.append("409")
+        if conditional_action(self.view) in CONDITIONAL_WRITES:
+            codes.append("412")
         return codes
 
     def _is_detail(self):

@@ -27,6 +27,22 @@ class ValidatedModelSerializer(serializers.ModelSerializer):
     def get_validators(self):
         return []
 
+    def get_fields(self):
+        """Relations accept only records the requesting user may see.
+
+        A reference to a record behind an ethical wall is refused as if it did
+        not exist (the usual "Invalid pk" 400).
+        """
+        fields = super().get_fields()
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        for field in fields.values():
+            relation = getattr(field, "child_relation", field)
+            queryset = getattr(relation, "queryset", None)
+            if queryset is not None and hasattr(queryset, "visible_to"):
+                relation.queryset = queryset.visible_to(user)
+        return fields
+
     def create(self, validated_data):
         many_to_many = self._pop_many_to_many(validated_data)
         instance = self.Meta.model(**validated_data)

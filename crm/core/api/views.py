@@ -2,19 +2,28 @@
 
 from rest_framework import viewsets
 
+from crm.core.api.concurrency import ConditionalRequestsMixin
 from crm.core.api.filters import ExchangeRateFilterSet, SectorFilterSet
+from crm.core.api.history import RecordHistoryMixin
 from crm.core.api.serializers import ExchangeRateSerializer, SectorSerializer
 from crm.core.deletion import delete_record
 from crm.core.models import ExchangeRate, Sector
 
 
-class CRMViewSet(viewsets.ModelViewSet):
+class CRMViewSet(RecordHistoryMixin, ConditionalRequestsMixin, viewsets.ModelViewSet):
     """List, retrieve, create, update, partial update and delete one resource.
 
     Writes are validated by the model layer (see ValidatedModelSerializer);
     a delete that other records depend on is a 409 naming them; a create
-    answers 201 with a `Location` header.
+    answers 201 with a `Location` header. Every detail response has an ETag
+    and writes honour If-Match (see crm.core.api.concurrency). `<id>/history/`
+    lists the record's changes (see crm.core.api.history).
     """
+
+    def get_queryset(self):
+        # Ethical walls: a hidden record is absent from lists and a 404 on
+        # detail and writes, exactly like a record that does not exist.
+        return super().get_queryset().visible_to(self.request.user)
 
     def perform_create(self, serializer):
         serializer.save()

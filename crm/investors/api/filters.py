@@ -26,8 +26,8 @@ def _stake_statuses():
     return stake._meta.get_field("status").choices
 
 
-class RelatedExistsInFilter(NumberInFilter):
-    """Ids, any of, matched by at least one related row.
+class StakeExistsInFilter(NumberInFilter):
+    """Ids, any of, matched by at least one stake (`field_name` = stakes__...).
 
     EXISTS rather than a join through a to-many relation: an investor with
     two matching stakes is listed once, without DISTINCT.
@@ -36,10 +36,13 @@ class RelatedExistsInFilter(NumberInFilter):
     def filter(self, qs, value):
         if value in EMPTY_VALUES:
             return qs
-        related = qs.model._default_manager.filter(
-            pk=OuterRef("pk"), **{f"{self.field_name}__{self.lookup_expr}": value}
+        # Only stakes the requesting user may see reveal a holding.
+        return qs.with_stake(
+            self.parent.request.user,
+            **{
+                f"{self.field_name.removeprefix('stakes__')}__{self.lookup_expr}": value
+            },
         )
-        return qs.filter(Exists(related))
 
 
 class StakeConditionMixin:
@@ -100,7 +103,7 @@ class InvestorFilterSet(CRMFilterSet):
         lookup_expr="lte",
         help_text="total_stake_usd is at most this many USD.",
     )
-    company = RelatedExistsInFilter(
+    company = StakeExistsInFilter(
         field_name="stakes__company",
         lookup_expr="in",
         help_text="Company ids, any of: has a stake (any status) in one of them.",
@@ -126,15 +129,15 @@ class InvestorFilterSet(CRMFilterSet):
         queryset = super().filter_queryset(queryset)
         # In one filter() call, lookups through `stakes` share one join, so
         # every condition applies to the same stake.
-        lookups = {
-            f"{self.filters[name].field_name}__{self.filters[name].lookup_expr}": value
+        conditions = {
+            f"{self.filters[name].field_name.removeprefix('stakes__')}"
+            f"__{self.filters[name].lookup_expr}": value
             for name in self.STAKE_PARAMETERS
             if (value := self.form.cleaned_data.get(name)) not in EMPTY_VALUES
         }
-        if not lookups:
+        if not conditions:
             return queryset
-        stake = Investor.objects.filter(pk=OuterRef("pk"), **lookups)
-        return queryset.filter(Exists(stake))
+        return queryset.with_stake(self.request.user, **conditions)
 
     def filter_search(self, queryset, name, value):
         people = Contact.objects.alias(

@@ -13,12 +13,14 @@ class InvestorViewSet(CRMViewSet):
     is refused with 409; its contacts go with it otherwise.
     """
 
+    queryset = Investor.objects.prefetch_related("sectors")
     serializer_class = InvestorSerializer
     filterset_class = InvestorFilterSet
 
     def get_queryset(self):
-        # The figures are correlated subqueries of the page query itself.
-        return Investor.objects.with_figures().prefetch_related("sectors")
+        # The figures are correlated subqueries of the page query itself, and
+        # count only what the requesting user may see.
+        return super().get_queryset().with_figures(self.request.user)
 
 
 class ContactViewSet(CRMViewSet):

@@ -9,20 +9,16 @@ from crm.notes.models import DealNote, Interaction
 class InteractionViewSet(CRMViewSet):
     """The contact log, newest first; `logged_by` is the user who logged the entry."""
 
+    # Relations are shown as ids, read from the row itself: only the people
+    # present need a query (one for the whole page).
+    queryset = Interaction.objects.prefetch_related("contacts")
     serializer_class = InteractionSerializer
     filterset_class = InteractionFilterSet
-
-    def get_queryset(self):
-        # Relations are shown as ids, read from the row itself: only the
-        # people present need a query (one for the whole page).
-        return Interaction.objects.prefetch_related("contacts")
 
 
 class DealNoteViewSet(CRMViewSet):
     """Deal notes, pinned first then newest; `author` is the user who wrote it."""
 
+    queryset = DealNote.objects.all()
     serializer_class = DealNoteSerializer
     filterset_class = DealNoteFilterSet
-
-    def get_queryset(self):
-        return DealNote.objects.all()

@@ -1,6 +1,5 @@
 """Query parameters of the companies, rounds and stakes lists (amounts in USD)."""
 
-from django.db.models import Exists, OuterRef
 from django_filters import rest_framework as filters
 
 from crm.core.api.filters import (
@@ -63,10 +62,8 @@ class CompanyFilterSet(CRMFilterSet):
     def filter_investor(self, queryset, name, value):
         if not value:
             return queryset
-        # EXISTS rather than a join: a company with two matching stakes is
-        # listed once, without DISTINCT.
-        stakes = Stake.objects.filter(company=OuterRef("pk"), investor__in=value)
-        return queryset.filter(Exists(stakes))
+        # Only stakes the requesting user may see reveal a holding.
+        return queryset.with_stake(self.request.user, investor__in=value)
 
     def filter_search(self, queryset, name, value):
         return queryset.matching(value)

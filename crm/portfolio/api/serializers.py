@@ -86,9 +86,29 @@ class FundingRoundSerializer(ValidatedModelSerializer):
             "post_money_valuation_usd",
             "announced_on",
             "closed_on",
+            "confidential",
+            "teams",
             "created_at",
             "updated_at",
         ]
+        extra_kwargs = {
+            "teams": {
+                "help_text": "Ids of the teams that may see a "
+                "confidential round; include one of yours."
+            }
+        }
+
+    def validate(self, attrs):
+        round_ = FundingRound(
+            confidential=attrs.get(
+                "confidential", getattr(self.instance, "confidential", False)
+            )
+        )
+        teams = attrs.get("teams")
+        if teams is None:
+            teams = list(self.instance.teams.all()) if self.instance else []
+        round_.check_confidentiality(teams, self.context["request"].user)
+        return attrs
 
 
 class StakeSerializer(ValidatedModelSerializer):

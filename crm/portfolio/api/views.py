@@ -18,15 +18,19 @@ class CompanyViewSet(CRMViewSet):
     """Portfolio companies with their derived figures (total raised, latest valuation)."""
 
     # One query per page: the figures are subqueries, the sector slug a join.
-    queryset = Company.objects.with_figures().select_related("sector")
+    queryset = Company.objects.select_related("sector")
     serializer_class = CompanySerializer
     filterset_class = CompanyFilterSet
+
+    def get_queryset(self):
+        # Figures count only the rounds the requesting user may see.
+        return super().get_queryset().with_figures(self.request.user)
 
 
 class FundingRoundViewSet(CRMViewSet):
     """Funding rounds; every amount also in USD at the rate of `announced_on`."""
 
-    queryset = FundingRound.objects.all()
+    queryset = FundingRound.objects.prefetch_related("teams")
     serializer_class = FundingRoundSerializer
     filterset_class = FundingRoundFilterSet
 

@@ -1,0 +1,32 @@
+"""Back up the configured database to a file (pg_dump, or SQLite's backup API)."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DEFAULT_DB_ALIAS, connections
+
+from crm.core.backup import BackupError, database_backup
+
+
+class Command(BaseCommand):
+    help = (
+        "Back up the database to FILE: `pg_dump --format=custom` on PostgreSQL, "
+        "the online backup API on SQLite. Safe while the app is running."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument(
+            "--database",
+            default=DEFAULT_DB_ALIAS,
+            help="The database alias to back up (default: %(default)s).",
+        )
+
+    def handle(self, *args, file, database, **options):
+        try:
+            database_backup(connection=connections[database], path=file)
+        except BackupError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(
+            f"Backed up {connections[database].settings_dict['NAME']} to {file}."
+        )

@@ -1,0 +1,110 @@
+import pytest
+from drf_spectacular.generators import SchemaGenerator
+from rest_framework.test import APIClient
+
+from crm.accounts.services import api_token_create
+from crm.accounts.throttling import TokenRateThrottle
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/sectors/"
+# 30.5 s into a minute: the window ends in 29.5 s.
+START = 60 * 1_000_000 + 30.5
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The throttle's clock, stopped at START; set `clock.now` to move it."""
+
+    class Clock:
+        now = START
+
+    monkeypatch.setattr(TokenRateThrottle, "timer", lambda self: Clock.now)
+    return Clock
+
+
+@pytest.fixture
+def three_a_minute(settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"api": "3/minute"},
+    }
+
+
+def test_the_default_rate_is_generous(settings):
+    assert settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] == {"api": "6000/minute"}
+
+
+def test_a_token_over_its_rate_gets_429_with_retry_after(api, clock, three_a_minute):
+    for _ in range(3):
+        assert api.get(URL).status_code == 200
+
+    response = api.get(URL)
+
+    assert response.status_code == 429
+    assert response["Retry-After"] == "30"
+    assert response.json() == {
+        "detail": "Request was throttled. Expected available in 30 seconds."
+    }
+
+
+def test_writes_count_towards_the_same_rate(api, clock, three_a_minute):
+    for _ in range(3):
+        assert api.get(URL).status_code == 200
+
+    response = api.post(URL, {"name": "Speech", "slug": "speech"})
+
+    assert response.status_code == 429
+
+
+def test_the_rate_starts_again_in_the_next_window(api, clock, three_a_minute):
+    for _ in range(3):
+        assert api.get(URL).status_code == 200
+    assert api.get(URL).status_code == 429
+
+    clock.now = START + 29.5
+
+    assert api.get(URL).status_code == 200
+
+
+def client_with_new_token(user):
+    _, secret = api_token_create(user=user, name="sync")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    return client
+
+
+def test_each_token_has_its_own_rate(deal_team_user, clock, three_a_minute):
+    first = client_with_new_token(deal_team_user)
+    second = client_with_new_token(deal_team_user)
+    for _ in range(3):
+        assert first.get(URL).status_code == 200
+    assert first.get(URL).status_code == 429
+
+    assert second.get(URL).status_code == 200
+
+
+def test_a_logged_in_user_is_limited_too(client, deal_team_user, clock, three_a_minute):
+    client.force_login(deal_team_user)
+    for _ in range(3):
+        assert client.get(URL).status_code == 200
+
+    response = client.get(URL)
+
+    assert response.status_code == 429
+    assert response["Retry-After"] == "30"
+
+
+def test_requests_without_credentials_get_their_401_not_a_429(
+    anonymous_api, clock, three_a_minute
+):
+    for _ in range(5):
+        assert anonymous_api.get(URL).status_code == 401
+
+
+def test_every_operation_documents_429():
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            assert "429" in operation["responses"], (method, path)

@@ -1,0 +1,100 @@
+"""A lost database is a fast 503, not a 500; PostgreSQL connections time out.
+
+An outage is simulated with `connection.execute_wrapper`: every query of the
+request fails as it would with the server gone. bench/db_outage.py shows the
+same against a real PostgreSQL restart behind gunicorn.
+"""
+
+import pytest
+from django.db import InterfaceError, OperationalError, ProgrammingError, connection
+
+from crm.investors.models import Investor
+from tests.admin_pages import changelist_url
+from tests.factories import InvestorFactory
+
+pytestmark = pytest.mark.django_db
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL connection options"
+)
+
+
+def failing_with(error):
+    def execute(execute, sql, params, many, context):
+        raise error("server closed the connection unexpectedly")
+
+    return execute
+
+
+@pytest.mark.parametrize("error", [OperationalError, InterfaceError])
+def test_an_api_request_gets_a_503_with_retry_after_while_the_database_is_down(
+    api, error
+):
+    InvestorFactory()
+
+    with connection.execute_wrapper(failing_with(error)):
+        response = api.get("/api/v1/investors/")
+
+    assert response.status_code == 503
+    assert response.json() == {
+        "detail": "The database is unavailable; try again shortly."
+    }
+    assert response["Retry-After"] == "5"
+
+
+def test_an_api_write_gets_a_503_while_the_database_is_down(api):
+    with connection.execute_wrapper(failing_with(OperationalError)):
+        response = api.post(
+            "/api/v1/sectors/", {"name": "Robotics", "slug": "robotics"}
+        )
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+
+
+def test_an_admin_page_is_a_plain_503_page_while_the_database_is_down(
+    client, superuser
+):
+    client.force_login(superuser)
+
+    with connection.execute_wrapper(failing_with(OperationalError)):
+        response = client.get(changelist_url(Investor))
+
+    assert response.status_code == 503
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+    assert response["Retry-After"] == "5"
+    assert b"The database is unavailable; try again shortly." in response.content
+
+
+def test_the_next_request_succeeds_once_the_database_answers_again(api):
+    with connection.execute_wrapper(failing_with(OperationalError)):
+        assert api.get("/api/v1/investors/").status_code == 503
+
+    assert api.get("/api/v1/investors/").status_code == 200
+
+
+def test_other_database_errors_are_still_server_errors(api):
+    # A bad query is a bug, not an outage: it must not hide behind a 503.
+    with (
+        connection.execute_wrapper(failing_with(ProgrammingError)),
+        pytest.raises(ProgrammingError),
+    ):
+        api.get("/api/v1/investors/")
+
+
+@on_postgresql
+def test_postgresql_connections_time_out_when_connecting_and_per_statement():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        (statement_timeout,) = cursor.fetchone()
+
+    assert connection.settings_dict["OPTIONS"]["connect_timeout"] == 3
+    assert statement_timeout == "15s"
+
+
+@on_postgresql
+def test_a_statement_past_the_timeout_is_cancelled():
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL statement_timeout = 50")
+        with pytest.raises(OperationalError, match="statement timeout"):
+            cursor.execute("SELECT pg_sleep(1)")
