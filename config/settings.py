@@ -66,6 +66,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "crm.core.api.middleware.RequestBodyLimitMiddleware",
+    # Before anything that reads the database: with DATABASE_REPLICA_URL set,
+    # a request reads from the replica until it writes (crm.core.db_routers).
+    "crm.core.db_routers.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "crm.core.middleware.DatabaseUnavailableMiddleware",
@@ -104,27 +107,45 @@ DATABASES = {
         "DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
     ),
 }
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Fail fast rather than hang: an unreachable server or a runaway query
-    # becomes a 503 within seconds (crm.core.middleware), not a stuck worker.
-    # Options given in DATABASE_URL's query string win.
-    DATABASES["default"].setdefault("OPTIONS", {})
-    DATABASES["default"]["OPTIONS"].setdefault(
-        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=3)
-    )
-    DATABASES["default"]["OPTIONS"].setdefault(
-        "options",
-        "-c statement_timeout="
-        f"{env.int('DATABASE_STATEMENT_TIMEOUT_MS', default=15000)}",
-    )
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Take the write lock when a transaction starts, so two writers queue
-    # (and a lost-update check sees the winner's row) instead of one failing
-    # with "database is locked" halfway through.
-    DATABASES["default"].setdefault("OPTIONS", {})
-    DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
+if env.str("DATABASE_REPLICA_URL", default=""):
+    # A read replica of the same database (crm.core.db_routers): reads go to
+    # it, writes and the reads that follow a write in a request to default.
+    DATABASES["replica"] = env.db_url("DATABASE_REPLICA_URL")
+    if DATABASES["replica"]["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URL must name the same kind of database as "
+            "DATABASE_URL (both PostgreSQL, say)."
+        )
+    # Tests read through it from default's test database: no second one.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["crm.core.db_routers.ReplicaRouter"]
+for database in DATABASES.values():
+    database["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+    database["CONN_HEALTH_CHECKS"] = True
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        # Fail fast rather than hang: an unreachable server or a runaway query
+        # becomes a 503 within seconds (crm.core.middleware), not a stuck
+        # worker. Options given in the URL's query string win.
+        database.setdefault("OPTIONS", {})
+        database["OPTIONS"].setdefault(
+            "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=3)
+        )
+        database["OPTIONS"].setdefault(
+            "options",
+            "-c statement_timeout="
+            f"{env.int('DATABASE_STATEMENT_TIMEOUT_MS', default=15000)}",
+        )
+        # Behind PgBouncer in transaction mode a cursor cannot outlive its
+        # transaction, so `.iterator()` must fetch through a client-side one.
+        database["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+            "DATABASE_DISABLE_SERVER_SIDE_CURSORS", default=False
+        )
+    elif database["ENGINE"] == "django.db.backends.sqlite3":
+        # Take the write lock when a transaction starts, so two writers queue
+        # (and a lost-update check sees the winner's row) instead of one
+        # failing with "database is locked" halfway through.
+        database.setdefault("OPTIONS", {})
+        database["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

@@ -1,10 +1,25 @@
+import copy
+
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from crm.accounts.models import ApiToken
 from crm.accounts.services import api_token_create
 from tests.factories import UserFactory
+
+
+def pytest_configure(config):
+    # A second database alias, "replica", for tests/core/test_db_routing.py:
+    # as config/settings.py sets one up for DATABASE_REPLICA_URL, a test mirror
+    # of default, so a second connection to the same test database. The rest
+    # of the suite runs on one database, whatever DATABASE_REPLICA_URL says:
+    # only the routing tests install the router.
+    replica = copy.deepcopy(settings.DATABASES["default"])
+    replica["TEST"]["MIRROR"] = "default"
+    settings.DATABASES["replica"] = replica
+    settings.DATABASE_ROUTERS = []
 
 
 @pytest.fixture(autouse=True)
