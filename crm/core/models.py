@@ -24,6 +24,13 @@ class CRMQuerySet(models.QuerySet):
         return self
 
 
+# SQLite keeps a decimal as a 64-bit float, exact to 15 significant digits: a
+# longer number would be stored rounded, and one rounded up past its column's
+# largest value could not be read back. The rule holds on both databases, so
+# what saves on one saves on the other, unchanged.
+DECIMAL_SIGNIFICANT_DIGITS = 15
+
+
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, editable=False)
     # Indexed: integrations sync with `updated_after`.
@@ -31,6 +38,38 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+    def clean_fields(self, exclude=None):
+        """Django's checks of each field, and at most 15 significant digits a decimal.
+
+        Values the application derives (USD amounts, not editable) have their
+        own limit (crm.core.money).
+        """
+        errors = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.error_dict
+        for field in self._meta.concrete_fields:
+            value = getattr(self, field.attname)
+            if (
+                isinstance(field, models.DecimalField)
+                and field.editable
+                and field.name not in errors
+                and field.name not in (exclude or ())
+                and value is not None
+                and len(value.normalize().as_tuple().digits)
+                > DECIMAL_SIGNIFICANT_DIGITS
+            ):
+                errors[field.name] = [
+                    ValidationError(
+                        "Ensure that there are no more than "
+                        f"{DECIMAL_SIGNIFICANT_DIGITS} significant digits.",
+                        code="max_significant_digits",
+                    )
+                ]
+        if errors:
+            raise ValidationError(errors)
 
 
 def currency_field(**kwargs):

@@ -5,6 +5,8 @@ the same amount in US dollars at the rate of the record's date (see
 crm.core.fx). Filters and totals compare the USD values.
 """
 
+from decimal import Decimal, InvalidOperation
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -14,6 +16,10 @@ from crm.core.constraints import DerivedValueConstraint, FieldCheckConstraint
 
 MAX_DIGITS = 20
 DECIMAL_PLACES = 2
+# USD values stay below a quadrillion dollars: more than any real amount, and
+# far enough below the columns' limit (10**18) that SQLite, which stores
+# decimals as floats, cannot round one past it.
+USD_LIMIT = Decimal(10) ** 15
 
 
 def amount_field(verbose_name=None, **kwargs):
@@ -70,12 +76,17 @@ class UsdAmountsMixin:
 
     def convert_amounts_to_usd(self):
         on = getattr(self, self.usd_date_field)
-        try:
-            for field in self.usd_amount_fields:
-                setattr(
-                    self,
-                    f"{field}_usd",
-                    fx.to_usd(getattr(self, field), self.currency, on),
-                )
-        except fx.MissingExchangeRate as error:
-            raise ValidationError({"currency": error.messages}) from error
+        too_large = {}
+        for field in self.usd_amount_fields:
+            try:
+                usd = fx.to_usd(getattr(self, field), self.currency, on)
+            except fx.MissingExchangeRate as error:
+                raise ValidationError({"currency": error.messages}) from error
+            except InvalidOperation:  # beyond what Decimal holds to the cent
+                usd = USD_LIMIT
+            if usd is not None and abs(usd) >= USD_LIMIT:
+                too_large[field] = "This amount is a quadrillion US dollars or more."
+                usd = None
+            setattr(self, f"{field}_usd", usd)
+        if too_large:
+            raise ValidationError(too_large)

@@ -5,6 +5,8 @@ Conventions: a list of values is comma-separated and means "any of"
 silently unfiltered list; amounts are in USD.
 """
 
+import datetime
+
 import django_filters
 from django import forms
 from django.db.models import F
@@ -23,6 +25,30 @@ class IdField(forms.IntegerField):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", 2**63 - 1)
         super().__init__(*args, **kwargs)
+
+
+class UtcDateTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 date-time, converted to UTC; one that cannot be is invalid.
+
+    PostgreSQL refuses UTC offsets past 15:59 that ISO 8601 and Python allow
+    (a 500 if passed through), and near year 1 or 9999 the conversion the
+    database needs can leave the calendar.
+    """
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return None
+        try:
+            return value.astimezone(datetime.UTC)
+        except OverflowError:
+            raise forms.ValidationError(
+                self.error_messages["invalid"], code="invalid"
+            ) from None
+
+
+class IsoDateTimeFilter(filters.IsoDateTimeFilter):
+    field_class = UtcDateTimeField
 
 
 class NumberInFilter(filters.BaseInFilter, filters.NumberFilter):
@@ -105,6 +131,11 @@ class StableOrderingFilter(filters.OrderingFilter):
     def filter(self, qs, value):
         if not value:
             return qs
+        if not all(value):
+            # An empty entry ("name,,") is not a field: a 400 as SectorFilter's.
+            raise ValidationError(
+                {self.field_name: ["Give field names separated by commas."]}
+            )
         expressions = []
         for param in value:
             descending = param.startswith("-")
@@ -128,7 +159,7 @@ def ordering_filter(*fields):
 class CRMFilterSet(filters.FilterSet):
     """Every resource can be synced incrementally with `updated_after`."""
 
-    updated_after = filters.IsoDateTimeFilter(
+    updated_after = IsoDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gte",
         help_text="Only records changed at or after this ISO 8601 date-time.",

@@ -28,7 +28,7 @@ ERRORS = {
     "400": "Invalid input: a body field or query parameter is named with its messages.",
     "401": "No valid credentials: send `Authorization: Bearer <token>`.",
     "403": "The user lacks the model permission for this action.",
-    "404": "No such record.",
+    "404": "No such record (on a list: no such page).",
     "409": "Other records depend on this one; nothing was deleted.",
     "412": "The record changed since the version named in `If-Match`; nothing was changed.",
     "429": "Too many requests with this token: wait the seconds in `Retry-After`.",
@@ -63,7 +63,8 @@ class CRMAutoSchema(AutoSchema):
 
     def _error_codes(self):
         codes = ["400", "401", "403", "429"]
-        if self._is_detail():
+        # A list answers 404 for a page number past its end (DRF's paginator).
+        if self._is_detail() or self._is_list_view():
             codes.append("404")
         if self.method == "DELETE":
             codes.append("409")

@@ -15,6 +15,19 @@ def money_field(**kwargs):
     )
 
 
+class SlugRelatedField(serializers.SlugRelatedField):
+    """DRF's field; a slug holding a NUL character is refused without a lookup.
+
+    PostgreSQL cannot compare text holding NUL: the lookup would be a database
+    error (a 500) instead of the usual "does not exist" (a 400).
+    """
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        return super().to_internal_value(data)
+
+
 class ValidatedModelSerializer(serializers.ModelSerializer):
     # Validates shape here, rules in the model (`record_save` -> `full_clean`).
     # Model rules (constraints, USD conversion, cross-field checks) raise
@@ -69,7 +82,7 @@ class ValidatedModelSerializer(serializers.ModelSerializer):
 
 
 class SectorSerializer(ValidatedModelSerializer):
-    parent = serializers.SlugRelatedField(
+    parent = SlugRelatedField(
         slug_field="slug",
         queryset=Sector.objects.all(),
         allow_null=True,

@@ -3,13 +3,17 @@
 from django_countries.serializers import CountryFieldMixin
 from rest_framework import serializers
 
-from crm.core.api.serializers import ValidatedModelSerializer, money_field
+from crm.core.api.serializers import (
+    SlugRelatedField,
+    ValidatedModelSerializer,
+    money_field,
+)
 from crm.core.models import Sector
 from crm.investors.models import Contact, Investor
 
 
 class InvestorSerializer(CountryFieldMixin, ValidatedModelSerializer):
-    sectors = serializers.SlugRelatedField(
+    sectors = SlugRelatedField(
         slug_field="slug",
         queryset=Sector.objects.all(),
         many=True,

@@ -5,6 +5,7 @@ from django_filters import rest_framework as filters
 
 from crm.core.api.filters import (
     CRMFilterSet,
+    IsoDateTimeFilter,
     NumberInFilter,
     StrictBooleanFilter,
     choices_filter,
@@ -28,12 +29,12 @@ class InteractionFilterSet(CRMFilterSet):
         "kind", Interaction.Kind.choices, "Kinds, any of (e.g. call,meeting)."
     )
     logged_by = ids_filter("logged_by", "Ids of the users who logged them, any of.")
-    occurred_after = filters.IsoDateTimeFilter(
+    occurred_after = IsoDateTimeFilter(
         field_name="occurred_at",
         lookup_expr="gte",
         help_text="Occurred at or after this ISO 8601 date-time.",
     )
-    occurred_before = filters.IsoDateTimeFilter(
+    occurred_before = IsoDateTimeFilter(
         field_name="occurred_at",
         lookup_expr="lte",
         help_text="Occurred at or before this ISO 8601 date-time.",

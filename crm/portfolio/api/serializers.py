@@ -3,7 +3,11 @@
 from django_countries.serializers import CountryFieldMixin
 from rest_framework import serializers
 
-from crm.core.api.serializers import ValidatedModelSerializer, money_field
+from crm.core.api.serializers import (
+    SlugRelatedField,
+    ValidatedModelSerializer,
+    money_field,
+)
 from crm.core.models import Sector
 from crm.portfolio.models import Company, FundingRound, Stake
 
@@ -18,7 +22,7 @@ class CompanySerializer(CountryFieldMixin, ValidatedModelSerializer):
         required=False,
         help_text='Other names the company goes by, e.g. ["Face++"] for Megvii.',
     )
-    sector = serializers.SlugRelatedField(
+    sector = SlugRelatedField(
         slug_field="slug",
         queryset=Sector.objects.all(),
         allow_null=True,
