@@ -5,10 +5,15 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# make bench: the benchmark on the local PostgreSQL (bench/run.py), at
+# BENCH_SCALE=full (100k investors, 1M stakes; ~15 min the first time) or
+# small (the CI's); BENCH_ARGS passes more options, e.g. --rounds 30.
+BENCH_SCALE ?= full
+BENCH_ARGS ?=
 # Recorded once pip has installed the pinned requirements; re-made when they change.
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint format install
+.PHONY: run test lint format install bench
 
 install: $(INSTALLED)
 
@@ -36,3 +41,6 @@ lint: $(INSTALLED)
 format: $(INSTALLED)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+bench: $(INSTALLED)
+	$(BIN)/python -m bench.run --scale $(BENCH_SCALE) $(BENCH_ARGS)

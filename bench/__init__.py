@@ -1,0 +1,1 @@
+"""Operational checks and the benchmark (`make bench`, see bench/run.py)."""
