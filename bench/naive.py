@@ -27,6 +27,7 @@ from django.db.models.functions import Coalesce
 from django_countries.serializers import CountryFieldMixin
 from rest_framework import serializers, viewsets
 
+from crm.core.api.pagination import KeysetPagination
 from crm.core.models import Sector
 from crm.core.visibility import visible_rounds_q
 from crm.investors.models import UNCOUNTED_STAKE_STATUSES, Contact, Investor
@@ -233,6 +234,8 @@ class StakeViewSet(viewsets.ModelViewSet):
 
     queryset = Stake.objects.all()
     serializer_class = StakeSerializer
+    # As the app's list: the same pages, and its cursors (S1 deep) work here.
+    pagination_class = KeysetPagination
 
     def get_queryset(self):
         params = self.request.query_params
@@ -253,6 +256,7 @@ class InteractionViewSet(viewsets.ModelViewSet):
 
     queryset = Interaction.objects.all()
     serializer_class = InteractionSerializer
+    pagination_class = KeysetPagination
 
     def get_queryset(self):
         params = self.request.query_params

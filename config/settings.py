@@ -130,10 +130,13 @@ for database in DATABASES.values():
         database["OPTIONS"].setdefault(
             "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=3)
         )
+        # JIT off: the figure subqueries carry large cost estimates, so
+        # PostgreSQL would spend seconds compiling plans that run in
+        # milliseconds (measured by `make bench`).
         database["OPTIONS"].setdefault(
             "options",
             "-c statement_timeout="
-            f"{env.int('DATABASE_STATEMENT_TIMEOUT_MS', default=15000)}",
+            f"{env.int('DATABASE_STATEMENT_TIMEOUT_MS', default=15000)} -c jit=off",
         )
         # Behind PgBouncer in transaction mode a cursor cannot outlive its
         # transaction, so `.iterator()` must fetch through a client-side one.

@@ -1,11 +1,12 @@
 """Admin for sectors and exchange rates, and the base every CRM admin builds on."""
 
 from django.contrib import admin
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count
 
 from crm.core.admin_conflicts import EditConflictsMixin
 from crm.core.admin_history import RecordHistoryAdmin
+from crm.core.deletion import delete_record
 from crm.core.models import ExchangeRate, Sector, Team
 from crm.core.services import record_save
 
@@ -77,12 +78,23 @@ class CrmModelAdmin(VisibleRecordsMixin, EditConflictsMixin, RecordHistoryAdmin)
     def save_model(self, request, obj, form, change):
         record_save(instance=obj)
 
+    def delete_model(self, request, obj):
+        # The admin's confirmation page has refused protected records already.
+        delete_record(obj)
+
+    def delete_queryset(self, request, queryset):
+        # One by one, not a bulk DELETE: each deletion is recorded in the
+        # history and refreshes the figures its record fed.
+        with transaction.atomic():
+            for obj in queryset:
+                delete_record(obj)
+
     def save_formset(self, request, form, formset, change):
         """Inline rows go through `record_save` too, so every rule runs on them."""
         instances = formset.save(commit=False)
         # Deletion was vetted by the inline form (protected rows refuse it).
         for obj in formset.deleted_objects:
-            obj.delete()
+            delete_record(obj)
         for obj in instances:
             record_save(instance=obj)
         formset.save_m2m()

@@ -42,10 +42,11 @@ class SectorTreeFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() is None:
             return queryset
-        try:
-            return queryset.in_sectors([self.value()])
-        except UnknownSectors as error:
-            raise IncorrectLookupParameters(error) from error
+        # The choices listed in the sidebar are every sector: no query to
+        # tell an unknown slug.
+        if self.value() not in {slug for slug, _ in self.lookup_choices}:
+            raise IncorrectLookupParameters(UnknownSectors([self.value()]))
+        return queryset.in_sectors([self.value()])
 
 
 class CompanySectorFilter(SectorTreeFilter):

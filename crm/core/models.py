@@ -97,7 +97,33 @@ class UnknownSectors(ValueError):
         super().__init__(f"Unknown sector: {', '.join(slugs)}.")
 
 
+# Levels of the sector tree, as in GICS (sector, industry group, industry,
+# sub-industry). The bound lets a filter find every sector below another in
+# one subquery, without walking the tree first (SectorQuerySet.subtree).
+MAX_SECTOR_DEPTH = 4
+
+
 class SectorQuerySet(CRMQuerySet):
+    def subtree(self, roots):
+        """`roots` and every sector below them, as a subquery for `sector__in=`.
+
+        `roots` are sectors, ids or slugs; a slug that names no sector
+        matches nothing (the API reports it, see SectorFilter). No query of
+        its own: a sector is below a root if the root is one of its first
+        MAX_SECTOR_DEPTH - 1 ancestors (Sector.clean keeps the tree that
+        shallow).
+        """
+        slugs = [root for root in roots if isinstance(root, str)]
+        ids = [getattr(root, "pk", root) for root in roots if not isinstance(root, str)]
+        below = Q(pk__in=ids) | Q(slug__in=slugs)
+        for depth in range(1, MAX_SECTOR_DEPTH):
+            ancestor = "__".join(["parent"] * depth)
+            below |= Q(
+                **{f"{ancestor}__in": ids, f"{ancestor}__slug__in": slugs},
+                _connector=Q.OR,
+            )
+        return Sector.objects.filter(below).order_by().values("pk")
+
     def descendant_ids(self, roots):
         """Ids of `roots` and every sector below them.
 
@@ -167,16 +193,43 @@ class Sector(TimeStampedModel):
         return self.name
 
     def clean(self):
-        if (
-            self.pk
-            and self.parent_id
-            and self.parent_id in Sector.objects.descendant_ids([self.pk])
-        ):
+        if not self.parent_id:
+            return
+        parents = dict(Sector.objects.values_list("pk", "parent_id"))
+        if self.pk and self.parent_id in Sector.objects.descendant_ids([self.pk]):
             raise ValidationError(
                 {
                     "parent": "A sector cannot sit below itself or one of its sub-sectors."
                 }
             )
+        if self._level_below(self.parent_id, parents) + self._height(parents) > (
+            MAX_SECTOR_DEPTH
+        ):
+            raise ValidationError(
+                {
+                    "parent": f"Sectors nest at most {MAX_SECTOR_DEPTH} levels deep; "
+                    "choose a broader parent."
+                }
+            )
+
+    @staticmethod
+    def _level_below(parent_id, parents):
+        """The level a sector gets under `parent_id` (1 at the top)."""
+        level = 1
+        while parent_id is not None:
+            level += 1
+            parent_id = parents.get(parent_id)
+        return level
+
+    def _height(self, parents):
+        """Levels from this sector down to its deepest sub-sector, minus one."""
+        children = {}
+        for pk, parent_id in parents.items():
+            children.setdefault(parent_id, []).append(pk)
+        height, level = 0, [self.pk] if self.pk else []
+        while level := [child for pk in level for child in children.get(pk, ())]:
+            height += 1
+        return height
 
 
 class ExchangeRate(TimeStampedModel):

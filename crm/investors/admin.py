@@ -55,6 +55,28 @@ class StakeSizeFilter(admin.SimpleListFilter):
         return queryset.filter(condition)
 
 
+class InvestorCountryFilter(CountryFilter):
+    """The investors' HQ countries, for the lists of what investors have (contacts, stakes).
+
+    django-countries offers the countries in use among the list's own rows: a
+    DISTINCT over every stake joined to its investor (a million rows). The
+    investors' table is ten times smaller, indexed on the country, and holds
+    the same countries, give or take one whose investors have no stakes yet.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = "investor HQ country"
+
+    def lookup_choices(self, changelist):
+        in_use = set(
+            Investor.objects.order_by().values_list("country", flat=True).distinct()
+        )
+        for code, name in self.field.get_choices(include_blank=False):
+            if code in in_use:
+                yield code, name
+
+
 class ContactInline(VisibleRecordsMixin, admin.TabularInline):
     model = Contact
     fields = ["first_name", "last_name", "title", "email", "phone"]
@@ -80,7 +102,9 @@ class InvestorAdmin(CrmModelAdmin):
         ("country", CountryFilter),
         SectorTreeFilter,
         StakeSizeFilter,
-        ("owner", admin.RelatedOnlyFieldListFilter),
+        # Every user (a small table), not only those who own an investor: that
+        # would take a DISTINCT over every investor.
+        "owner",
     ]
     list_select_related = ["owner"]
     search_fields = ["name", "city"]
@@ -173,10 +197,11 @@ class InvestorAdmin(CrmModelAdmin):
 class ContactAdmin(CrmModelAdmin):
     list_display = ["last_name", "first_name", "investor", "title", "email", "phone"]
     list_display_links = ["last_name", "first_name"]
-    list_filter = ["investor__kind", ("investor__country", CountryFilter)]
+    list_filter = ["investor__kind", ("investor__country", InvestorCountryFilter)]
     list_select_related = ["investor"]
     search_fields = ["first_name", "last_name", "email", "title", "investor__name"]
     autocomplete_fields = ["investor"]
+    show_full_result_count = False
     fieldsets = [
         (
             None,

@@ -1,11 +1,13 @@
 """Investors and the people who work there."""
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import (
     Count,
     DecimalField,
     Exists,
+    ExpressionWrapper,
+    F,
     Max,
     OuterRef,
     Q,
@@ -13,16 +15,28 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, Lower
+from django.db.models.functions import Coalesce, Greatest, Lower
 from django_countries.fields import CountryField
 
 from crm.core.constraints import FieldCheckConstraint, FieldUniqueConstraint
 from crm.core.history import CRMHistoricalRecords
 from crm.core.models import CRMQuerySet, Sector, TimeStampedModel
-from crm.core.visibility import visible_rounds_q
+from crm.core.visibility import (
+    confidential_rounds_seen_by,
+    sees_everything,
+    visible_rounds_q,
+)
 
 # Declined stakes never became positions, so no figure counts them.
 UNCOUNTED_STAKE_STATUSES = ("declined",)
+STORED_FIGURES = [
+    "all_stake_total_usd",
+    "all_largest_stake_usd",
+    "open_stake_total_usd",
+    "open_largest_stake_usd",
+    "all_portfolio_count",
+    "open_portfolio_count",
+]
 
 
 def _per_investor(aggregate, output_field):
@@ -40,9 +54,54 @@ def _per_investor(aggregate, output_field):
     )
 
 
-def _filter_or_none(q):
-    # An aggregate's `filter` must be a condition; an empty Q means "all rows".
-    return q or None
+def _with_walled_stakes(round_ids, money):
+    """Total, largest and portfolio count with the stakes in these confidential rounds.
+
+    The open figures are stored; the walled stakes (few: a member's deals)
+    are added by subqueries over the (investor, round) index.
+    """
+    stake = Investor._meta.get_field("stakes").related_model
+    counted = stake.objects.exclude(status__in=UNCOUNTED_STAKE_STATUSES)
+    walled = counted.filter(
+        investor=OuterRef("pk"), round__confidential=True, round__in=round_ids
+    ).order_by()
+    walled_total = Subquery(
+        walled.values("investor").annotate(figure=Sum("amount_usd")).values("figure"),
+        output_field=money,
+    )
+    walled_largest = Subquery(
+        walled.values("investor").annotate(figure=Max("amount_usd")).values("figure"),
+        output_field=money,
+    )
+    # Companies held only through walled stakes: the others are counted already.
+    open_in_company = counted.filter(
+        Q(round__isnull=True) | Q(round__confidential=False),
+        investor=OuterRef("investor"),
+        company=OuterRef("company"),
+    )
+    walled_companies = Subquery(
+        walled.exclude(Exists(open_in_company))
+        .values("investor")
+        .annotate(figure=Count("company", distinct=True))
+        .values("figure"),
+        output_field=models.IntegerField(),
+    )
+    total = ExpressionWrapper(
+        F("open_stake_total_usd") + Coalesce(walled_total, Value(0)),
+        output_field=money,
+    )
+    # Greatest() of a NULL is NULL on SQLite, the other value on PostgreSQL;
+    # coalescing each side makes both agree.
+    largest = Greatest(
+        Coalesce(F("open_largest_stake_usd"), walled_largest),
+        Coalesce(walled_largest, F("open_largest_stake_usd")),
+        output_field=money,
+    )
+    portfolio = ExpressionWrapper(
+        F("open_portfolio_count") + Coalesce(walled_companies, Value(0)),
+        output_field=models.IntegerField(),
+    )
+    return total, largest, portfolio
 
 
 class InvestorQuerySet(CRMQuerySet):
@@ -50,38 +109,75 @@ class InvestorQuerySet(CRMQuerySet):
         """Annotate total_stake_usd, largest_stake_usd, portfolio_count, last_interaction_at.
 
         Only what `user` may see counts (see crm.core.visibility); without a
-        user, only what is not confidential.
+        user, only what is not confidential. The stake figures are stored on
+        the investor (`refresh_stake_figures`), so listing, ordering and
+        filtering by them reads columns instead of aggregating every stake:
+        a superuser's over every stake, everyone else's over the stakes
+        outside confidential rounds, plus, for a member of a deal's team,
+        the stakes in its confidential rounds.
         """
-        counted = ~Q(stakes__status__in=UNCOUNTED_STAKE_STATUSES) & visible_rounds_q(
-            user, "stakes__round"
-        )
         money = DecimalField(max_digits=22, decimal_places=2)
-        return self.annotate(
-            total_stake_usd=Coalesce(
-                _per_investor(Sum("stakes__amount_usd", filter=counted), money),
-                Value(0),
-                output_field=money,
-            ),
-            largest_stake_usd=_per_investor(
-                Max("stakes__amount_usd", filter=counted), money
-            ),
-            portfolio_count=Coalesce(
-                _per_investor(
-                    Count("stakes__company", filter=counted, distinct=True),
-                    models.IntegerField(),
-                ),
-                Value(0),
-            ),
-            last_interaction_at=_per_investor(
-                Max(
-                    "interactions__occurred_at",
-                    filter=_filter_or_none(
-                        visible_rounds_q(user, "interactions__round")
-                    ),
-                ),
-                models.DateTimeField(),
-            ),
+        if sees_everything(user):
+            total, largest = F("all_stake_total_usd"), F("all_largest_stake_usd")
+            portfolio = F("all_portfolio_count")
+        elif seen := confidential_rounds_seen_by(user):
+            total, largest, portfolio = _with_walled_stakes(sorted(seen), money)
+        else:
+            total, largest = F("open_stake_total_usd"), F("open_largest_stake_usd")
+            portfolio = F("open_portfolio_count")
+        # The newest visible interaction: a walk down the investor's
+        # (investor, -occurred_at) index that stops at the first one.
+        interaction = Investor._meta.get_field("interactions").related_model
+        latest = (
+            interaction.objects.filter(
+                visible_rounds_q(user, "round"), investor=OuterRef("pk")
+            )
+            .order_by("-occurred_at", "-id")
+            .values("occurred_at")[:1]
         )
+        return self.annotate(
+            total_stake_usd=total,
+            largest_stake_usd=largest,
+            portfolio_count=portfolio,
+            last_interaction_at=Subquery(latest, output_field=models.DateTimeField()),
+        )
+
+    def refresh_stake_figures(self):
+        """Recompute the stored stake figures of these investors from their stakes.
+
+        Called by the write path for the investors a stake, round or investor
+        write touches (crm.core.derived), and after bulk loads for all of them.
+        """
+        money = DecimalField(max_digits=22, decimal_places=2)
+        counted = ~Q(stakes__status__in=UNCOUNTED_STAKE_STATUSES)
+        open_ = counted & (
+            Q(stakes__round__isnull=True) | Q(stakes__round__confidential=False)
+        )
+
+        def figures(prefix, condition):
+            return {
+                f"{prefix}_stake_total_usd": Coalesce(
+                    _per_investor(Sum("stakes__amount_usd", filter=condition), money),
+                    Value(0),
+                    output_field=money,
+                ),
+                f"{prefix}_largest_stake_usd": _per_investor(
+                    Max("stakes__amount_usd", filter=condition), money
+                ),
+                f"{prefix}_portfolio_count": Coalesce(
+                    _per_investor(
+                        Count("stakes__company", filter=condition, distinct=True),
+                        models.IntegerField(),
+                    ),
+                    Value(0),
+                ),
+            }
+
+        with transaction.atomic():
+            # Lock the rows first: a concurrent write to the same investor
+            # then waits, and the UPDATE below reads its committed stakes.
+            list(self.select_for_update().order_by("pk").values_list("pk"))
+            return self.update(**figures("all", counted), **figures("open", open_))
 
     def with_stake(self, user=None, **conditions):
         """Investors with at least one stake, visible to `user`, meeting every condition.
@@ -101,7 +197,7 @@ class InvestorQuerySet(CRMQuerySet):
         # EXISTS rather than a join: no duplicate rows, no DISTINCT.
         focus = Investor.sectors.through.objects.filter(
             investor_id=OuterRef("pk"),
-            sector_id__in=Sector.objects.descendant_ids(sectors),
+            sector_id__in=Sector.objects.subtree(sectors),
         )
         return self.filter(Exists(focus))
 
@@ -147,12 +243,43 @@ class Investor(TimeStampedModel):
         related_name="owned_investors",
         help_text="Who on the deal team owns the relationship.",
     )
+    # Stake figures stored for speed, kept by `refresh_stake_figures`: over
+    # every counted stake (what a superuser sees) and over those outside
+    # confidential rounds (what everyone sees). Read them through
+    # `with_figures(user)`, which adds the confidential stakes a user may see.
+    all_stake_total_usd = models.DecimalField(
+        max_digits=22, decimal_places=2, default=0, editable=False
+    )
+    all_largest_stake_usd = models.DecimalField(
+        max_digits=22, decimal_places=2, null=True, editable=False
+    )
+    open_stake_total_usd = models.DecimalField(
+        max_digits=22, decimal_places=2, default=0, editable=False
+    )
+    open_largest_stake_usd = models.DecimalField(
+        max_digits=22, decimal_places=2, null=True, editable=False
+    )
+    all_portfolio_count = models.PositiveIntegerField(default=0, editable=False)
+    open_portfolio_count = models.PositiveIntegerField(default=0, editable=False)
 
     objects = InvestorQuerySet.as_manager()
-    history = CRMHistoricalRecords(m2m_fields=["sectors"])
+    history = CRMHistoricalRecords(
+        m2m_fields=["sectors"],
+        # Derived, not edited: a change of a stake is recorded on the stake.
+        excluded_fields=STORED_FIGURES,
+    )
 
     class Meta:
         ordering = ["name", "id"]
+        indexes = [
+            # The default order of the API list and the admin.
+            models.Index(fields=["name", "id"], name="investor_name_id_idx"),
+            # Lists ordered by total stake (with_figures reads these columns).
+            models.Index(
+                fields=["open_stake_total_usd"], name="investor_open_total_idx"
+            ),
+            models.Index(fields=["all_stake_total_usd"], name="investor_all_total_idx"),
+        ]
         constraints = [
             FieldUniqueConstraint(
                 Lower("name"),
@@ -211,6 +338,12 @@ class Contact(TimeStampedModel):
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]
+        indexes = [
+            # The default order of the API list and the admin.
+            models.Index(
+                fields=["last_name", "first_name", "id"], name="contact_name_id_idx"
+            )
+        ]
 
     def __str__(self):
         return f"{self.first_name} {self.last_name}".strip()

@@ -1,12 +1,19 @@
 """Admin for the contact log (interactions) and deal notes."""
 
+import datetime
+
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.templatetags.admin_list import date_hierarchy
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.functional import cached_property
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from crm.core.admin import CrmModelAdmin
 from crm.investors.models import Contact
@@ -40,6 +47,94 @@ class FollowUpFilter(admin.SimpleListFilter):
             case "done":
                 return queryset.filter(follow_up_done=True)
         return queryset
+
+
+class RangeDateHierarchyChangeList(ChangeList):
+    """A date hierarchy read from the list's first and last dates.
+
+    Django lists the years that have rows (or a year's months, a month's
+    days) by truncating and de-duplicating the date of every row: a scan of
+    the whole contact log. Here the first and the last date are two reads of
+    the date's index (ORDER BY ... LIMIT 1) and every period between them is
+    offered, so a year, month or day without contacts can show and lead to an
+    empty list. Rendered by the interaction's change_list.html.
+    """
+
+    @cached_property
+    def date_hierarchy_links(self):
+        """What Django's `date_hierarchy` tag gives its template: show, back, choices."""
+        field = self.date_hierarchy
+        year_field, month_field, day_field = (
+            f"{field}__{part}" for part in ("year", "month", "day")
+        )
+        year = self.params.get(year_field)
+        month = self.params.get(month_field)
+        if year and month and self.params.get(day_field):
+            return date_hierarchy(self)  # One day: Django runs no query for it.
+
+        def link(filters):
+            return self.get_query_string(filters, [f"{field}__"])
+
+        dates = self.queryset.order_by(field).values_list(field, flat=True)
+        # The list is already narrowed to the chosen year or month.
+        first, last = (self._local(dates.first()), self._local(dates.last()))
+        if first and not year and first.year == last.year:
+            # One year of contacts (or one month): start a level down, as Django does.
+            year = first.year
+            if first.month == last.month:
+                month = first.month
+        if year and month:
+            days = range(first.day, last.day + 1) if first else []
+            return {
+                "show": True,
+                "back": {"link": link({year_field: year}), "title": str(year)},
+                "choices": [
+                    {
+                        "link": link(
+                            {year_field: year, month_field: month, day_field: day}
+                        ),
+                        "title": capfirst(
+                            formats.date_format(
+                                datetime.date(int(year), int(month), day),
+                                "MONTH_DAY_FORMAT",
+                            )
+                        ),
+                    }
+                    for day in days
+                ],
+            }
+        if year:
+            months = range(first.month, last.month + 1) if first else []
+            return {
+                "show": True,
+                "back": {"link": link({}), "title": _("All dates")},
+                "choices": [
+                    {
+                        "link": link({year_field: year, month_field: month}),
+                        "title": capfirst(
+                            formats.date_format(
+                                datetime.date(int(year), month, 1), "YEAR_MONTH_FORMAT"
+                            )
+                        ),
+                    }
+                    for month in months
+                ],
+            }
+        years = range(first.year, last.year + 1) if first else []
+        return {
+            "show": True,
+            "back": None,
+            "choices": [
+                {"link": link({year_field: str(year)}), "title": str(year)}
+                for year in years
+            ],
+        }
+
+    @staticmethod
+    def _local(value):
+        if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+            return timezone.localtime(value)
+        return value
 
 
 class InteractionForm(forms.ModelForm):
@@ -107,7 +202,9 @@ class InteractionAdmin(CrmModelAdmin):
     list_filter = [
         "kind",
         FollowUpFilter,
-        ("logged_by", admin.RelatedOnlyFieldListFilter),
+        # Every user (a small table): only those who logged a contact would
+        # take a DISTINCT over the whole log.
+        "logged_by",
     ]
     list_select_related = ["investor", "company", "logged_by"]
     date_hierarchy = "occurred_at"
@@ -135,6 +232,9 @@ class InteractionAdmin(CrmModelAdmin):
     def get_queryset(self, request):
         # One query for the people present on the whole page.
         return super().get_queryset(request).prefetch_related("contacts")
+
+    def get_changelist(self, request, **kwargs):
+        return RangeDateHierarchyChangeList
 
     def get_urls(self):
         return [
@@ -167,10 +267,12 @@ class InteractionAdmin(CrmModelAdmin):
 @admin.register(DealNote)
 class DealNoteAdmin(CrmModelAdmin):
     list_display = ["title", "pinned", "investor", "company", "round", "author"]
-    list_filter = ["pinned", ("author", admin.RelatedOnlyFieldListFilter)]
+    # Every user as author: see InteractionAdmin.list_filter.
+    list_filter = ["pinned", "author"]
     list_select_related = ["investor", "company", "round__company", "author"]
     search_fields = ["title", "body", "investor__name", "company__name"]
     autocomplete_fields = ["investor", "company", "round"]
+    show_full_result_count = False
     record_fields = ("author", "created_at", "updated_at")
     fieldsets = [
         (None, {"fields": ["title", "body", "pinned"]}),

@@ -90,6 +90,14 @@ class Interaction(TimeStampedModel):
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
+        indexes = [
+            # One investor's log, newest first (the investor page): reads the
+            # page from the index, however long the investor's history.
+            models.Index(
+                fields=["investor", "-occurred_at", "-id"],
+                name="interaction_investor_recent",
+            ),
+        ]
         constraints = [
             FieldCheckConstraint(
                 condition=~Q(summary=""),

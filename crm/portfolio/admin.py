@@ -9,6 +9,7 @@ from django_countries.filters import CountryFilter
 from crm.core.admin import CrmModelAdmin, VisibleRecordsMixin, format_usd
 from crm.core.admin_filters import CompanySectorFilter, SectorTreeFilter
 from crm.investors import admin as investors_admin
+from crm.investors.admin import InvestorCountryFilter
 from crm.investors.models import Investor
 from crm.portfolio.models import Company, FundingRound, Stake
 
@@ -18,14 +19,6 @@ def format_amount(amount, currency):
     if amount is None:
         return None
     return f"{currency} {amount:,.0f}"
-
-
-class InvestorCountryFilter(CountryFilter):
-    """The investors' HQ countries that occur among the stakes."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.title = "investor HQ country"
 
 
 class AliasesField(forms.CharField):
@@ -77,6 +70,7 @@ class CompanyAdmin(CrmModelAdmin):
     # `aliases` is a JSON list; icontains searches its text on both databases.
     search_fields = ["name", "aliases", "city"]
     autocomplete_fields = ["sector"]
+    show_full_result_count = False
     inlines = [FundingRoundInline]
     fieldsets = [
         (
@@ -187,6 +181,7 @@ class FundingRoundAdmin(CrmModelAdmin):
     list_select_related = ["company"]
     search_fields = ["name", "company__name", "company__aliases"]
     autocomplete_fields = ["company", "teams"]
+    show_full_result_count = False
     inlines = [RoundStakeInline]
     fieldsets = [
         (

@@ -93,6 +93,15 @@ def test_postgresql_connections_time_out_when_connecting_and_per_statement():
 
 
 @on_postgresql
+def test_postgresql_connections_do_not_compile_plans_just_in_time():
+    # The figure subqueries' cost estimates would trigger JIT compilation
+    # that takes longer than running them.
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
+
+
+@on_postgresql
 def test_a_statement_past_the_timeout_is_cancelled():
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL statement_timeout = 50")

@@ -349,7 +349,7 @@ def test_a_replica_url_adds_a_replica_with_the_primarys_options_and_the_router(
         assert database["DISABLE_SERVER_SIDE_CURSORS"] is True
         assert database["OPTIONS"] == {
             "connect_timeout": 2,
-            "options": "-c statement_timeout=5000",
+            "options": "-c statement_timeout=5000 -c jit=off",
         }
     assert replica["TEST"] == {"MIRROR": "default"}
     assert configured["DATABASE_ROUTERS"] == ["crm.core.db_routers.ReplicaRouter"]

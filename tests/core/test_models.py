@@ -295,3 +295,63 @@ def test_the_database_refuses_a_currency_that_is_not_three_capitals(currency):
                 )
             ]
         )
+
+
+@pytest.fixture
+def four_levels(sector_tree):
+    """ai > vision > faces > "Face liveness": as deep as sectors go."""
+    ai, vision, faces, fintech = sector_tree
+    liveness = SectorFactory(name="Face liveness", slug="face-liveness", parent=faces)
+    return ai, vision, faces, liveness, fintech
+
+
+def test_subtree_finds_every_level_below_its_roots_by_slug_or_id(four_levels):
+    ai, vision, faces, liveness, fintech = four_levels
+
+    def subtree(roots):
+        return {row["pk"] for row in Sector.objects.subtree(roots)}
+
+    assert subtree(["ai"]) == {
+        ai.pk,
+        vision.pk,
+        faces.pk,
+        liveness.pk,
+    }
+    assert subtree([vision.pk, fintech]) == {
+        vision.pk,
+        faces.pk,
+        liveness.pk,
+        fintech.pk,
+    }
+    assert subtree(["no-such-sector"]) == set()
+    for root in (ai, vision, faces, liveness, fintech):
+        assert subtree([root]) == Sector.objects.descendant_ids([root])
+
+
+def test_it_refuses_a_fifth_level_of_sectors(four_levels):
+    *_, liveness, _fintech = four_levels
+
+    with pytest.raises(ValidationError) as error:
+        record_save(
+            instance=Sector(name="Anti-spoofing", slug="anti-spoofing", parent=liveness)
+        )
+
+    assert error.value.message_dict == {
+        "parent": ["Sectors nest at most 4 levels deep; choose a broader parent."]
+    }
+
+
+def test_it_refuses_to_move_a_branch_where_its_leaves_would_sit_too_deep(four_levels):
+    _ai, vision, *_, fintech = four_levels
+    # vision's branch is three levels (vision > faces > liveness); below
+    # fintech its leaf would sit fifth.
+    fintech.parent = SectorFactory(name="Financial services", slug="financial-services")
+    record_save(instance=fintech)
+    vision.parent = fintech
+
+    with pytest.raises(ValidationError) as error:
+        record_save(instance=vision)
+
+    assert list(error.value.message_dict) == ["parent"]
+    vision.refresh_from_db()
+    assert vision.parent.slug == "ai"

@@ -14,7 +14,7 @@ from crm.core.models import ExchangeRate, Sector, Team
 from crm.demo.synthetic import activity
 from crm.demo.synthetic.generation import CRM_MODELS, HISTORY_MODELS
 from crm.demo.synthetic.tables import HISTORY_REASON
-from crm.investors.models import Contact, Investor
+from crm.investors.models import STORED_FIGURES, Contact, Investor
 from crm.notes.models import DealNote, Interaction, InteractionContact
 from crm.portfolio.models import Company, FundingRound, Stake
 from tests.factories import InvestorFactory, UserFactory
@@ -53,9 +53,11 @@ def checksum():
 
 
 def row_values(record):
+    """The values a history entry holds: derived figures are not recorded."""
     return {
         field.attname: getattr(record, field.attname)
         for field in record._meta.concrete_fields
+        if field.attname not in STORED_FIGURES
     }
 
 
@@ -170,6 +172,21 @@ def test_each_generated_record_has_exactly_its_creation_entry(generated):
                 field.attname: getattr(entry, field.attname)
                 for field in model.history.model.tracked_fields
             } == row_values(record)
+
+
+def test_investors_stored_stake_figures_match_their_stakes(generated):
+    stored = {
+        investor.pk: [getattr(investor, name) for name in STORED_FIGURES]
+        for investor in Investor.objects.all()
+    }
+    Investor.objects.refresh_stake_figures()
+    recomputed = {
+        investor.pk: [getattr(investor, name) for name in STORED_FIGURES]
+        for investor in Investor.objects.all()
+    }
+    # Generated as zeros, then computed once the stakes are in.
+    assert stored == recomputed
+    assert any(total for total, *_ in stored.values())
 
 
 def test_history_entries_record_the_many_to_many_sets(generated):

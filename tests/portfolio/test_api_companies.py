@@ -528,9 +528,11 @@ def test_a_list_takes_the_same_queries_whatever_its_length(
     # Authentication: 1. the token with its user, 2. the user's permissions,
     # 3. the user's groups' permissions. Then 4. COUNT(*), 5. the page with
     # sector slugs joined and the figures as subqueries.
-    with django_assert_num_queries(5):
+    # Plus one after authentication: the confidential rounds the user's teams
+    # may see, read once per request (crm.core.visibility.confidential_rounds_seen_by).
+    with django_assert_num_queries(6):
         api.get(URL, {"page_size": 1})
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         api.get(URL, {"page_size": 50})
 
 
@@ -550,8 +552,10 @@ def test_a_filtered_list_takes_the_same_queries_whatever_its_length(
         "updated_after": "2000-01-01T00:00:00Z",
         "ordering": "-latest_valuation_usd",
     }
-    # 1-3. authentication, 4. the sector tree (to include sub-sectors),
-    # 5. COUNT(*), 6. the page.
+    # 1-3. authentication, 4. COUNT(*), 5. the page (sub-sectors and the
+    # slug check are subqueries).
+    # Plus one after authentication: the confidential rounds the user's teams
+    # may see, read once per request (crm.core.visibility.confidential_rounds_seen_by).
     with django_assert_num_queries(6):
         response = api.get(URL, {**filters, "page_size": 1})
     assert response.json()["count"] == 3

@@ -600,9 +600,11 @@ def test_a_list_takes_the_same_queries_whatever_its_length(
     # 3. the user's groups' permissions. Then 4. COUNT(*), 5. the page
     # (relations are ids, read from the rows themselves), 6. the teams of the
     # page's rounds.
-    with django_assert_num_queries(6):
+    # Plus one after authentication: the confidential rounds the user's teams
+    # may see, read once per request (crm.core.visibility.confidential_rounds_seen_by).
+    with django_assert_num_queries(7):
         api.get(URL, {"page_size": 1})
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         api.get(URL, {"page_size": 50})
 
 
@@ -621,8 +623,10 @@ def test_a_filtered_list_takes_the_same_queries_whatever_its_length(
         "updated_after": "2000-01-01T00:00:00Z",
         "ordering": "-target_amount_usd",
     }
-    # 1-3. authentication, 4. the sector tree (to include sub-sectors),
-    # 5. COUNT(*), 6. the page, 7. the teams of the page's rounds.
+    # 1-3. authentication, 4. COUNT(*), 5. the page (sub-sectors and the
+    # slug check are subqueries), 6. the teams of the page's rounds.
+    # Plus one after authentication: the confidential rounds the user's teams
+    # may see, read once per request (crm.core.visibility.confidential_rounds_seen_by).
     with django_assert_num_queries(7):
         response = api.get(URL, {**filters, "page_size": 1})
     assert response.json()["count"] == 3

@@ -9,7 +9,8 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import F
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import F, Func, Subquery
 from django_countries import countries
 from django_filters import rest_framework as filters
 from rest_framework.exceptions import ValidationError
@@ -105,7 +106,10 @@ class SectorFilter(filters.BaseInFilter, filters.CharFilter):
     """Comma-separated sector slugs, each with every sector below it.
 
     Delegates to the queryset's `in_sectors`, which each filtered model
-    defines for its own path to a sector.
+    defines for its own path to a sector. A slug that names no sector is a
+    400, found without a query of its own: the list's query also requires
+    every slug to name a sector, so the list is empty unless they all do,
+    and only an empty list looks for the culprit (`check_when_empty`).
     """
 
     def filter(self, qs, value):
@@ -115,18 +119,53 @@ class SectorFilter(filters.BaseInFilter, filters.CharFilter):
             raise ValidationError(
                 {self.parameter_name: ["Give sector slugs separated by commas."]}
             )
-        try:
-            return qs.in_sectors(value)
-        except UnknownSectors as error:
-            raise ValidationError({self.parameter_name: [str(error)]}) from error
+        slugs = list(dict.fromkeys(value))
+        check_when_empty(self.parent.request, lambda: self.check_slugs(slugs))
+        named = Sector.objects.filter(slug__in=slugs).order_by()
+        return (
+            qs.in_sectors(slugs)
+            .alias(
+                sectors_named=Subquery(named.values(n=Func(F("pk"), function="COUNT")))
+            )
+            .filter(sectors_named=len(slugs))
+        )
+
+    def check_slugs(self, slugs):
+        known = set(
+            Sector.objects.filter(slug__in=slugs).values_list("slug", flat=True)
+        )
+        if unknown := [slug for slug in slugs if slug not in known]:
+            raise ValidationError({self.parameter_name: [str(UnknownSectors(unknown))]})
 
     @property
     def parameter_name(self):
         return next(name for name, f in self.parent.filters.items() if f is self)
 
 
+def check_when_empty(request, check):
+    """Run `check` (which may raise a 400) if the list `request` asks for is empty.
+
+    For parameters whose validity the list's own query decides: an extra
+    query only where it can change the answer (CRMViewSet.paginate_queryset).
+    """
+    if request is not None:
+        request.crm_checks_when_empty = [
+            *getattr(request, "crm_checks_when_empty", []),
+            check,
+        ]
+
+
 class StableOrderingFilter(filters.OrderingFilter):
-    """`ordering=-field`, empty values last on every database, ties by id."""
+    """`ordering=-field`, empty values last on every database, ties by id.
+
+    Columns that are never empty are sorted without a NULLS clause, so that a
+    plain index on them serves the sort (an index cannot declare NULLS LAST
+    on SQLite); `never_null` names the annotations that are never empty.
+    """
+
+    def __init__(self, *args, never_null=(), **kwargs):
+        self.never_null = frozenset(never_null)
+        super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
         if not value:
@@ -139,19 +178,28 @@ class StableOrderingFilter(filters.OrderingFilter):
         expressions = []
         for param in value:
             descending = param.startswith("-")
-            field = F(self.param_map[param.lstrip("-")])
+            name = self.param_map[param.lstrip("-")]
+            field = F(name)
+            nulls = {"nulls_last": True} if self._nullable(qs.model, name) else {}
             expressions.append(
-                field.desc(nulls_last=True)
-                if descending
-                else field.asc(nulls_last=True)
+                field.desc(**nulls) if descending else field.asc(**nulls)
             )
         return qs.order_by(*expressions, "pk")
 
+    def _nullable(self, model, name):
+        if name in self.never_null:
+            return False
+        try:
+            return model._meta.get_field(name).null
+        except FieldDoesNotExist:
+            return True  # an annotation: empty unless declared otherwise
 
-def ordering_filter(*fields):
+
+def ordering_filter(*fields, never_null=()):
     names = ", ".join(fields)
     return StableOrderingFilter(
         fields=[(field, field) for field in fields],
+        never_null=never_null,
         help_text=f"Sort by one of: {names}; prefix with - for descending.",
     )
 

@@ -16,3 +16,12 @@ class ModelPermissions(permissions.DjangoModelPermissions):
         "OPTIONS": ["%(app_label)s.view_%(model_name)s"],
         "HEAD": ["%(app_label)s.view_%(model_name)s"],
     }
+
+    def _queryset(self, view):
+        # DRF calls view.get_queryset() only to learn the model. Ours build
+        # annotated querysets (figures, visibility) whose construction costs
+        # more than the query of a detail request; the class attribute names
+        # the same model.
+        if getattr(view, "queryset", None) is not None:
+            return view.queryset
+        return super()._queryset(view)

@@ -24,6 +24,14 @@ INVESTOR_FIELDS = (
     "check_size_max_usd",
     "aum_usd",
     "owner_id",
+    # Stored stake figures: zero here, computed once the stakes are in
+    # (generation.generate_data).
+    "all_stake_total_usd",
+    "all_largest_stake_usd",
+    "open_stake_total_usd",
+    "open_largest_stake_usd",
+    "all_portfolio_count",
+    "open_portfolio_count",
 )
 INVESTOR_SECTOR_FIELDS = ("id", "investor_id", "sector_id")
 CONTACT_FIELDS = (
@@ -143,6 +151,12 @@ def investors(reg: Registry, taken_names, rng):
             check_max,
             aum,
             owner,
+            0,
+            None,
+            0,
+            None,
+            0,
+            0,
         )
         next_id += 1
     reg.popularity = PowerLaw(reg.sizes.investors, POPULARITY, rng)

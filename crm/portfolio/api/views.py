@@ -1,5 +1,6 @@
 """Companies, funding rounds and stakes: one viewset each."""
 
+from crm.core.api.pagination import KeysetPaginatedList
 from crm.core.api.views import CRMViewSet
 from crm.portfolio.api.filters import (
     CompanyFilterSet,
@@ -35,9 +36,10 @@ class FundingRoundViewSet(CRMViewSet):
     filterset_class = FundingRoundFilterSet
 
 
-class StakeViewSet(CRMViewSet):
+class StakeViewSet(KeysetPaginatedList, CRMViewSet):
     """Investors' stakes in companies, and the pipeline of rounds being raised."""
 
+    # A million rows and more: pages by keyset, no count (crm.core.api.pagination).
     queryset = Stake.objects.all()
     serializer_class = StakeSerializer
     filterset_class = StakeFilterSet
