@@ -882,3 +882,12 @@ def test_a_filtered_list_takes_the_same_queries_whatever_its_length(
     with django_assert_num_queries(7):
         response = api.get(URL, {**every_filter, "page_size": 50})
     assert len(response.json()["results"]) == 3
+
+
+def test_a_detail_ignores_the_lists_query_parameters(api, investors):
+    investor = Investor.objects.order_by("pk").first()
+
+    response = api.get(f"{URL}{investor.pk}/", {"country": "ZZ", "sector": "nope"})
+
+    assert response.status_code == 200
+    assert response.json()["id"] == investor.pk
