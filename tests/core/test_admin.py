@@ -218,9 +218,10 @@ def test_the_sector_changelist_runs_the_same_queries_for_3_and_6_rows(
     deal_client, django_assert_num_queries
 ):
     root = SectorFactory(name="Root", slug="root")
-    # 1 session, 2 user, 3-4 the user's and its groups' permissions,
-    # 5 parents for the parent filter, 6 count of the filtered sectors,
-    # 7 count of all sectors, 8 the page of sectors with their parents.
+    # 1 session, 2 user, 3-4 the user's and its groups' permissions, 5 parents
+    # for the parent filter, 6 count of the filtered sectors (up to the cap,
+    # crm.core.admin_pagination), 7 count of all sectors, 8 the page of
+    # sectors with their parents.
     expected_queries = 8
 
     SectorFactory.create_batch(2, parent=root)
@@ -241,9 +242,10 @@ def test_the_exchange_rate_changelist_runs_the_same_queries_for_3_and_6_rows(
         for day in range(first_day, first_day + count):
             ExchangeRateFactory(valid_from=datetime.date(2018, 1, day))
 
-    # 1 session, 2 user, 3-4 permissions, 5 count of the filtered rates,
-    # 6 count of all rates, 7 the page of rates, 8-9 the date hierarchy's
-    # range and its days, 10 currencies on file for the currency filter.
+    # 1 session, 2 user, 3-4 permissions, 5 count of the filtered rates (up to
+    # the cap, crm.core.admin_pagination), 6 count of all rates, 7 the page of
+    # rates, 8-9 the date hierarchy's range and its days, 10 currencies on
+    # file for the currency filter.
     expected_queries = 10
 
     make_rates(1, 3)

@@ -504,12 +504,13 @@ def test_the_investor_changelist_runs_the_same_queries_for_3_and_6_rows(
     if params.get("owner__id__exact") == "me":
         params = {**params, "owner__id__exact": deal_team_user.pk}
     sector = SectorFactory(name="Artificial intelligence", slug="ai")
-    # 1 session, 2 user, 3-4 the user's and its groups' permissions,
-    # 5 the confidential rounds the user's teams see (read once per request,
+    # 1 session, 2 user, 3-4 the user's and its groups' permissions, 5 the
+    # confidential rounds the user's teams see (read once per request,
     # crm.core.visibility), 6 sectors for the sector tree filter, 7 users for
-    # the owner filter, 8 count of the filtered investors (no second,
-    # unfiltered count), 9 the page of investors with owners and their
-    # figures, 10 HQ countries in use for the country filter.
+    # the owner filter, 8 count of the filtered investors (up to the cap,
+    # crm.core.admin_pagination; no second, unfiltered count), 9 the page of
+    # investors with owners and their figures, 10 HQ countries in use for the
+    # country filter.
     expected_queries = 10
 
     make_investors(3, deal_team_user, sector)
@@ -566,9 +567,10 @@ def test_contacts_are_found_by_their_investors_name(deal_client):
 def test_the_contact_changelist_runs_the_same_queries_for_3_and_6_rows(
     deal_client, django_assert_num_queries
 ):
-    # 1 session, 2 user, 3-4 permissions, 5 count of the filtered contacts
-    # (no second, unfiltered count), 6 the page of contacts with their
-    # investors, 7 HQ countries in use among investors for the country filter.
+    # 1 session, 2 user, 3-4 permissions, 5 count of the filtered contacts (up
+    # to the cap, crm.core.admin_pagination; no second, unfiltered count),
+    # 6 the page of contacts with their investors, 7 HQ countries in use among
+    # investors for the country filter.
     expected_queries = 7
 
     ContactFactory.create_batch(3)

@@ -437,13 +437,14 @@ def test_the_interaction_changelist_runs_the_same_queries_for_3_and_6_rows(
                 follow_up_on=timezone.localdate() + datetime.timedelta(days=7),
             )
 
-    # 1 session, 2 user, 3-4 the user's and its groups' permissions,
-    # 5 the confidential rounds the user's teams see (read once per request,
+    # 1 session, 2 user, 3-4 the user's and its groups' permissions, 5 the
+    # confidential rounds the user's teams see (read once per request,
     # crm.core.visibility), 6 users for the logged-by filter, 7 count of the
-    # filtered interactions (no second, unfiltered count), 8 the page of
-    # interactions with investors, companies and who logged them, 9 the
-    # people present on the page (one prefetch), 10-11 the first and the last
-    # date for the date hierarchy (not a DISTINCT over every row).
+    # filtered interactions (up to the cap, crm.core.admin_pagination; no
+    # second, unfiltered count), 8 the page of interactions with investors,
+    # companies and who logged them, 9 the people present on the page (one
+    # prefetch), 10-11 the first and the last date for the date hierarchy (not
+    # a DISTINCT over every row).
     expected_queries = 11
 
     make_interactions(3)
@@ -556,11 +557,11 @@ def test_the_deal_note_changelist_runs_the_same_queries_for_3_and_6_rows(
                 author=deal_team_user,
             )
 
-    # 1 session, 2 user, 3-4 permissions, 5 the confidential rounds the
-    # user's teams see (crm.core.visibility), 6 users for the author filter,
-    # 7 count of the filtered notes (no second, unfiltered count), 8 the page
-    # of notes with investors, companies, rounds with their companies, and
-    # authors.
+    # 1 session, 2 user, 3-4 permissions, 5 the confidential rounds the user's
+    # teams see (crm.core.visibility), 6 users for the author filter, 7 count
+    # of the filtered notes (up to the cap, crm.core.admin_pagination; no
+    # second, unfiltered count), 8 the page of notes with investors,
+    # companies, rounds with their companies, and authors.
     expected_queries = 8
 
     make_notes(3)

@@ -270,12 +270,12 @@ def test_the_company_changelist_runs_the_same_queries_for_3_and_6_rows(
             FundingRoundFactory(company=company, post_money_valuation=Decimal(10))
             FundingRoundFactory(company=company, raised_amount=Decimal(5))
 
-    # 1 session, 2 user, 3-4 the user's and its groups' permissions,
-    # 5 the confidential rounds the user's teams see (read once per request,
+    # 1 session, 2 user, 3-4 the user's and its groups' permissions, 5 the
+    # confidential rounds the user's teams see (read once per request,
     # crm.core.visibility), 6 sectors for the sector tree filter, 7 count of
-    # the filtered companies (no second, unfiltered count), 8 the page of
-    # companies with sectors and both figures as subqueries, 9 countries in
-    # use for the country filter.
+    # the filtered companies (up to the cap, crm.core.admin_pagination; no
+    # second, unfiltered count), 8 the page of companies with sectors and both
+    # figures as subqueries, 9 countries in use for the country filter.
     expected_queries = 9
 
     make_companies(3)
@@ -433,10 +433,11 @@ def test_rounds_filter_by_stage_status_and_company_sector(
 def test_the_round_changelist_runs_the_same_queries_for_3_and_6_rows(
     deal_client, sector_tree, django_assert_num_queries
 ):
-    # 1 session, 2 user, 3-4 permissions, 5 the confidential rounds the
-    # user's teams see (crm.core.visibility), 6 sectors for the company sector
-    # filter, 7 count of the filtered rounds (no second, unfiltered count),
-    # 8 the page of rounds with their companies.
+    # 1 session, 2 user, 3-4 permissions, 5 the confidential rounds the user's
+    # teams see (crm.core.visibility), 6 sectors for the company sector
+    # filter, 7 count of the filtered rounds (up to the cap,
+    # crm.core.admin_pagination; no second, unfiltered count), 8 the page of
+    # rounds with their companies.
     expected_queries = 8
 
     FundingRoundFactory.create_batch(3, raised_amount=Decimal(5))
@@ -581,12 +582,13 @@ def test_the_stake_changelist_runs_the_same_queries_for_3_and_6_rows(
                 is_lead=False,
             )
 
-    # 1 session, 2 user, 3-4 permissions, 5 the confidential rounds the
-    # user's teams see (crm.core.visibility), 6 sectors for the company sector
-    # filter (its sub-sectors are a subquery of the next two), 7 count of the
-    # filtered stakes (no second, unfiltered count), 8 the page of stakes with
-    # investors, companies and rounds, 9 HQ countries in use among investors
-    # (not a scan of the stakes).
+    # 1 session, 2 user, 3-4 permissions, 5 the confidential rounds the user's
+    # teams see (crm.core.visibility), 6 sectors for the company sector filter
+    # (its sub-sectors are a subquery of the next two), 7 count of the
+    # filtered stakes (up to the cap, crm.core.admin_pagination; no second,
+    # unfiltered count), 8 the page of stakes with investors, companies and
+    # rounds, 9 HQ countries in use among investors (not a scan of the
+    # stakes).
     expected_queries = 9
 
     make_stakes(3)
