@@ -6,8 +6,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 # make bench: the benchmark on the local PostgreSQL (bench/run.py), at
-# BENCH_SCALE=full (100k investors, 1M stakes; ~15 min the first time) or
-# small (the CI's); BENCH_ARGS passes more options, e.g. --rounds 30.
+# BENCH_SCALE=full (100k investors, 1M stakes; about 5 minutes, 3 more the
+# first time to generate the data) or small (the CI's); BENCH_ARGS passes
+# more options, e.g. --rounds 30.
 BENCH_SCALE ?= full
 BENCH_ARGS ?=
 # Recorded once pip has installed the pinned requirements; re-made when they change.
