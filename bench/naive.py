@@ -194,9 +194,7 @@ class InvestorViewSet(viewsets.ModelViewSet):
         params, user = self.request.query_params, self.request.user
         matching = Investor.objects.all()
         if sectors := listed(params, "sector"):
-            matching = matching.filter(
-                sectors__in=Sector.objects.descendant_ids(sectors)
-            )
+            matching = matching.filter(sectors__in=Sector.objects.subtree(sectors))
         if countries := listed(params, "country"):
             matching = matching.filter(country__in=countries)
         if stake_min := params.get("stake_min"):
@@ -241,9 +239,7 @@ class StakeViewSet(viewsets.ModelViewSet):
         params = self.request.query_params
         stakes = Stake.objects.visible_to(self.request.user)
         if sectors := listed(params, "sector"):
-            stakes = stakes.filter(
-                company__sector__in=Sector.objects.descendant_ids(sectors)
-            )
+            stakes = stakes.filter(company__sector__in=Sector.objects.subtree(sectors))
         if amount_min := params.get("amount_min"):
             stakes = stakes.filter(amount_usd__gte=Decimal(amount_min))
         if investors := listed(params, "investor"):

@@ -124,38 +124,6 @@ class SectorQuerySet(CRMQuerySet):
             )
         return Sector.objects.filter(below).order_by().values("pk")
 
-    def descendant_ids(self, roots):
-        """Ids of `roots` and every sector below them.
-
-        `roots` are sectors, ids or slugs; an unknown slug raises
-        UnknownSectors. One query for the whole (small) tree, walked in
-        Python, so a filter on "Artificial intelligence" also finds
-        "Computer vision".
-        """
-        children, by_slug = {}, {}
-        for pk, parent_id, slug in Sector.objects.values_list(
-            "pk", "parent_id", "slug"
-        ):
-            children.setdefault(parent_id, []).append(pk)
-            by_slug[slug] = pk
-        unknown = [
-            root for root in roots if isinstance(root, str) and root not in by_slug
-        ]
-        if unknown:
-            raise UnknownSectors(unknown)
-        stack = [
-            by_slug[root] if isinstance(root, str) else getattr(root, "pk", root)
-            for root in roots
-        ]
-        found = set()
-        while stack:
-            pk = stack.pop()
-            if pk in found:
-                continue
-            found.add(pk)
-            stack.extend(children.get(pk, ()))
-        return found
-
 
 class Sector(TimeStampedModel):
     name = models.CharField(max_length=100)
@@ -195,31 +163,26 @@ class Sector(TimeStampedModel):
     def clean(self):
         if not self.parent_id:
             return
+        # One read of the (small) tree answers both rules.
         parents = dict(Sector.objects.values_list("pk", "parent_id"))
-        if self.pk and self.parent_id in Sector.objects.descendant_ids([self.pk]):
+        ancestors = []
+        ancestor = self.parent_id
+        while ancestor is not None and ancestor not in ancestors:
+            ancestors.append(ancestor)
+            ancestor = parents.get(ancestor)
+        if self.pk is not None and self.pk in ancestors:
             raise ValidationError(
                 {
                     "parent": "A sector cannot sit below itself or one of its sub-sectors."
                 }
             )
-        if self._level_below(self.parent_id, parents) + self._height(parents) > (
-            MAX_SECTOR_DEPTH
-        ):
+        if len(ancestors) + 1 + self._height(parents) > MAX_SECTOR_DEPTH:
             raise ValidationError(
                 {
                     "parent": f"Sectors nest at most {MAX_SECTOR_DEPTH} levels deep; "
                     "choose a broader parent."
                 }
             )
-
-    @staticmethod
-    def _level_below(parent_id, parents):
-        """The level a sector gets under `parent_id` (1 at the top)."""
-        level = 1
-        while parent_id is not None:
-            level += 1
-            parent_id = parents.get(parent_id)
-        return level
 
     def _height(self, parents):
         """Levels from this sector down to its deepest sub-sector, minus one."""

@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 
+from crm.core.api.pagination import PageNumberPagination
 from crm.core.changes import EntryReader
 from crm.core.history import one_entry_per_record
 
@@ -65,7 +66,14 @@ class RecordHistoryMixin:
         "whom, and each field's old and new value.",
         responses=HistoryEntrySerializer(many=True),
     )
-    @action(detail=True, methods=["get"], filter_backends=[])
+    # Numbered pages whatever the resource's list uses: a page is compared
+    # with the entry just before it (self.paginator.page below).
+    @action(
+        detail=True,
+        methods=["get"],
+        filter_backends=[],
+        pagination_class=PageNumberPagination,
+    )
     def history(self, request, pk=None):
         record = self.get_object()
         entries = record.history.order_by("-history_date", "-history_id")

@@ -341,11 +341,3 @@ class KeysetPagination(pagination.CursorPagination):
 
     def _invalid(self, message):
         return ValidationError({self.cursor_query_param: [message]})
-
-
-class KeysetPaginatedList:
-    """A viewset whose list pages by keyset; its other pages (history) stay numbered."""
-
-    @property
-    def pagination_class(self):
-        return KeysetPagination if self.action == "list" else PageNumberPagination

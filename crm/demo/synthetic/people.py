@@ -9,6 +9,7 @@ from crm.demo.synthetic import vocabulary
 from crm.demo.synthetic.naming import UniqueNames
 from crm.demo.synthetic.registry import END, START, Registry
 from crm.demo.synthetic.sampling import DAY, PowerLaw, Weighted, between, moment
+from crm.investors.models import STORED_FIGURES
 
 INVESTOR_FIELDS = (
     "id",
@@ -24,15 +25,11 @@ INVESTOR_FIELDS = (
     "check_size_max_usd",
     "aum_usd",
     "owner_id",
-    # Stored stake figures: zero here, computed once the stakes are in
-    # (generation.generate_data).
-    "all_stake_total_usd",
-    "all_largest_stake_usd",
-    "open_stake_total_usd",
-    "open_largest_stake_usd",
-    "all_portfolio_count",
-    "open_portfolio_count",
+    # Computed once the stakes are in (generation.generate_data).
+    *STORED_FIGURES,
 )
+# The stored figures of an investor without stakes: no largest stake.
+NO_FIGURES = tuple(None if "largest" in name else 0 for name in STORED_FIGURES)
 INVESTOR_SECTOR_FIELDS = ("id", "investor_id", "sector_id")
 CONTACT_FIELDS = (
     "id",
@@ -151,12 +148,7 @@ def investors(reg: Registry, taken_names, rng):
             check_max,
             aum,
             owner,
-            0,
-            None,
-            0,
-            None,
-            0,
-            0,
+            *NO_FIGURES,
         )
         next_id += 1
     reg.popularity = PowerLaw(reg.sizes.investors, POPULARITY, rng)

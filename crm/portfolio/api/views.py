@@ -1,6 +1,6 @@
 """Companies, funding rounds and stakes: one viewset each."""
 
-from crm.core.api.pagination import KeysetPaginatedList
+from crm.core.api.pagination import KeysetPagination
 from crm.core.api.views import CRMViewSet
 from crm.portfolio.api.filters import (
     CompanyFilterSet,
@@ -36,10 +36,11 @@ class FundingRoundViewSet(CRMViewSet):
     filterset_class = FundingRoundFilterSet
 
 
-class StakeViewSet(KeysetPaginatedList, CRMViewSet):
+class StakeViewSet(CRMViewSet):
     """Investors' stakes in companies, and the pipeline of rounds being raised."""
 
     # A million rows and more: pages by keyset, no count (crm.core.api.pagination).
+    pagination_class = KeysetPagination
     queryset = Stake.objects.all()
     serializer_class = StakeSerializer
     filterset_class = StakeFilterSet
