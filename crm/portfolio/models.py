@@ -290,6 +290,14 @@ class StakeQuerySet(CRMQuerySet):
     def visible_to(self, user):
         return self.filter(visible_rounds_q(user, "round"))
 
+    def held(self):
+        """Positions the investor holds: what every stake figure counts."""
+        return self.filter(status__in=Stake.HELD)
+
+    def pipeline(self):
+        """Stakes still being negotiated, shown apart as the pipeline."""
+        return self.filter(status__in=Stake.PIPELINE)
+
     def in_sectors(self, sectors):
         """Stakes in companies of any of `sectors` or a sector below them."""
         return self.filter(company__sector__in=Sector.objects.subtree(sectors))
@@ -305,6 +313,12 @@ class Stake(UsdAmountsMixin, TimeStampedModel):
         CLOSED = "closed", "Closed"
         DECLINED = "declined", "Declined"
         EXITED = "exited", "Exited"
+
+    # The one definition of a stake size's meaning: held stakes are what an
+    # investor owns; the pipeline is what it might buy. Declined and exited
+    # stakes count for neither.
+    HELD = (Status.COMMITTED, Status.CLOSED)
+    PIPELINE = (Status.PROSPECT, Status.IN_TALKS)
 
     investor = models.ForeignKey(
         Investor, on_delete=models.PROTECT, related_name="stakes"
