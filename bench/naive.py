@@ -29,12 +29,15 @@ from rest_framework import serializers, viewsets
 
 from crm.core.api.pagination import KeysetPagination
 from crm.core.models import Sector
-from crm.core.visibility import visible_rounds_q
-from crm.investors.models import UNCOUNTED_STAKE_STATUSES, Contact, Investor
+from crm.core.money import DECIMAL_PLACES, SUM_MAX_DIGITS
+from crm.investors.models import Contact, Investor
 from crm.notes.models import Interaction
 from crm.portfolio.models import Company, Stake
+from crm.portfolio.walls import visible_rounds_q
 
-MONEY = serializers.DecimalField(max_digits=22, decimal_places=2)
+MONEY = serializers.DecimalField(
+    max_digits=SUM_MAX_DIGITS, decimal_places=DECIMAL_PLACES
+)
 DATETIME = serializers.DateTimeField()
 
 
@@ -104,10 +107,8 @@ class InvestorSerializer(CountryFieldMixin, serializers.ModelSerializer):
 
     def counted_stakes(self, investor):
         user = self.context["request"].user
-        return (
-            Stake.objects.visible_to(user)
-            .filter(investor=investor)
-            .exclude(status__in=UNCOUNTED_STAKE_STATUSES)
+        return Stake.objects.visible_to(user).filter(
+            investor=investor, status__in=Stake.HELD
         )
 
     def get_total_stake_usd(self, investor):
@@ -202,6 +203,7 @@ class InvestorViewSet(viewsets.ModelViewSet):
             matching = matching.filter(
                 visible_rounds_q(user, "stakes__round"),
                 stakes__amount_usd__gte=Decimal(stake_min),
+                stakes__status__in=Stake.HELD,
             )
         if text := params.get("search"):
             matching = matching.filter(
@@ -216,9 +218,9 @@ class InvestorViewSet(viewsets.ModelViewSet):
             # The filters' joins repeat rows; the subquery lists each once.
             investors = investors.filter(pk__in=matching.values("pk"))
         if params.get("ordering") == "-total_stake_usd":
-            counted = ~Q(
-                stakes__status__in=UNCOUNTED_STAKE_STATUSES
-            ) & visible_rounds_q(user, "stakes__round")
+            counted = Q(stakes__status__in=Stake.HELD) & visible_rounds_q(
+                user, "stakes__round"
+            )
             investors = investors.annotate(
                 total_stake_usd=Coalesce(
                     Sum("stakes__amount_usd", filter=counted), Decimal(0)

@@ -58,7 +58,7 @@ AUTH_TABLES = frozenset(
         "django_content_type",
         "django_session",
         # What the user may see: the confidential rounds of their teams
-        # (crm.core.visibility), read once per request like the permissions.
+        # (crm.portfolio.walls), read once per request like the permissions.
         "core_team",
         "core_team_members",
         "portfolio_fundinground_teams",

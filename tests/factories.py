@@ -14,6 +14,7 @@ from crm.investors.models import Contact, Investor
 from crm.notes.models import DealNote, Interaction
 from crm.notes.services import deal_note_save, interaction_save
 from crm.portfolio.models import Company, FundingRound, Stake
+from crm.portfolio.services import stake_save
 
 
 class ValidatedFactory(DjangoModelFactory):
@@ -116,6 +117,11 @@ class StakeFactory(ValidatedFactory):
     currency = "USD"
     status = Stake.Status.CLOSED
     as_of = datetime.date(2018, 5, 1)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Through the stake service: the investor's stored figures follow.
+        return stake_save(stake=model_class(*args, **kwargs))
 
 
 class InteractionFactory(DjangoModelFactory):

@@ -42,11 +42,14 @@ class SectorTreeFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() is None:
             return queryset
+        self.check_sector(self.value())
+        return queryset.in_sectors([self.value()])
+
+    def check_sector(self, slug):
         # The choices listed in the sidebar are every sector: no query to
         # tell an unknown slug.
-        if self.value() not in {slug for slug, _ in self.lookup_choices}:
-            raise IncorrectLookupParameters(UnknownSectors([self.value()]))
-        return queryset.in_sectors([self.value()])
+        if slug not in {choice for choice, _ in self.lookup_choices}:
+            raise IncorrectLookupParameters(UnknownSectors([slug]))
 
 
 class CompanySectorFilter(SectorTreeFilter):

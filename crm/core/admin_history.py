@@ -203,7 +203,14 @@ class RecordHistoryAdmin(SimpleHistoryAdmin):
             raise Http404
         name = self.opts.verbose_name
         try:
-            restored = record_restore(model=self.model, pk=pk, user=request.user)
+            restored = record_restore(
+                model=self.model,
+                pk=pk,
+                user=request.user,
+                save=lambda instance, many_to_many: self.save_record(
+                    request, instance, many_to_many
+                ),
+            )
         except ValidationError as error:
             self.message_user(
                 request,

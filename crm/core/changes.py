@@ -16,7 +16,6 @@ from rest_framework import serializers
 from simple_history.models import HistoricalRecords
 
 from crm.core.models import CRMQuerySet
-from crm.core.visibility import sees_everything
 
 CHANGES = {"+": "created", "~": "updated", "-": "deleted"}
 BOOKKEEPING_FIELDS = {"id", "created_at", "updated_at"}
@@ -75,16 +74,13 @@ class HiddenReferences:
 
     def __init__(self, model, records, user):
         self.hidden = {}
-        if sees_everything(user):
-            return
         for field in model._meta.concrete_fields:
             if not (field.many_to_one and is_walled(field.related_model)):
                 continue
+            walled = field.related_model._default_manager.all()
             ids = {getattr(record, field.attname) for record in records} - {None}
-            if ids:
-                visible = field.related_model._default_manager.visible_to(user).filter(
-                    pk__in=ids
-                )
+            if ids and not walled.sees_everything(user):
+                visible = walled.visible_to(user).filter(pk__in=ids)
                 self.hidden[field.name] = ids - set(
                     visible.values_list("pk", flat=True)
                 )

@@ -2,8 +2,6 @@
 
 from django.db import models, transaction
 
-from crm.core.derived import owners_before_write, refresh_after_write
-
 
 def _distinct_records(objects):
     """The records a reader knows: a link row may name one as `reported_as`.
@@ -48,14 +46,13 @@ class DependentRecordsExist(Exception):
 def delete_record(instance):
     """Delete `instance`, or raise DependentRecordsExist if anything protects it.
 
-    The one delete path of the admin, the API and the commands: figures that
-    the record fed are refreshed in the same transaction (crm.core.derived).
+    The delete path of the admin, the API and the commands; records whose
+    deletion changes stored figures have their own service on top of it
+    (crm.portfolio.services).
     """
     try:
         with transaction.atomic():
-            fed = owners_before_write(instance)
             instance.delete()
-            refresh_after_write(instance, fed)
     except (models.ProtectedError, models.RestrictedError) as error:
         objects = (
             error.protected_objects

@@ -18,10 +18,20 @@ class CRMQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The rows `user` may see: all of them, unless the model is walled.
 
-        Models tied to funding rounds override this (see crm.core.visibility);
+        Models tied to funding rounds override this (see crm.portfolio.walls);
         the admin, the API and every figure go through it.
         """
         return self
+
+    # The lookup from a row to its sector, for `in_sectors`; None where the
+    # model has no sector of its own (investors define their focus sectors).
+    sector_path = None
+
+    def in_sectors(self, sectors):
+        """Rows in any of `sectors` or a sector below them (slugs, ids or sectors)."""
+        return self.filter(
+            **{f"{self.sector_path}__in": Sector.objects.subtree(sectors)}
+        )
 
 
 # SQLite keeps a decimal as a 64-bit float, exact to 15 significant digits: a

@@ -16,6 +16,9 @@ from crm.core.constraints import DerivedValueConstraint, FieldCheckConstraint
 
 MAX_DIGITS = 20
 DECIMAL_PLACES = 2
+# Sums of amounts (an investor's total, a company's raised) have room for a
+# few more digits than one amount.
+SUM_MAX_DIGITS = MAX_DIGITS + 2
 # USD values stay below a quadrillion dollars: more than any real amount, and
 # far enough below the columns' limit (10**18) that SQLite, which stores
 # decimals as floats, cannot round one past it.
@@ -29,6 +32,22 @@ def amount_field(verbose_name=None, **kwargs):
         decimal_places=DECIMAL_PLACES,
         null=True,
         blank=True,
+        **kwargs,
+    )
+
+
+def money_output_field():
+    """The type of a sum or maximum of USD amounts, for annotations and subqueries."""
+    return models.DecimalField(max_digits=SUM_MAX_DIGITS, decimal_places=DECIMAL_PLACES)
+
+
+def stored_sum_field(verbose_name=None, **kwargs):
+    """A figure computed from other records' USD amounts and stored for speed."""
+    return models.DecimalField(
+        verbose_name,
+        max_digits=SUM_MAX_DIGITS,
+        decimal_places=DECIMAL_PLACES,
+        editable=False,
         **kwargs,
     )
 

@@ -6,7 +6,6 @@ from django.db.models import Q
 from crm.core.changes import is_walled, many_to_many_fields
 from crm.core.history import one_entry_per_record
 from crm.core.services import record_save
-from crm.core.visibility import sees_everything, visible_rounds_q
 
 RESTORED = "Restored"
 
@@ -19,11 +18,14 @@ def _visible_history(model, entries, user):
     itself only if it was not confidential (its team links went with it). A
     walled model this does not know is for superusers only.
     """
-    if sees_everything(user) or not is_walled(model):
+    if not is_walled(model):
+        return entries
+    walls = model._default_manager.all()
+    if walls.sees_everything(user):
         return entries
     names = {field.name for field in model._meta.concrete_fields}
     if "round" in names:
-        return entries.filter(visible_rounds_q(user, "round"))
+        return entries.filter(walls.visibility_q(user))
     if "confidential" in names:
         return entries.filter(confidential=False)
     return entries.none()
@@ -76,16 +78,15 @@ def _related(instance, many_to_many, user):
         rule = getattr(instance, f"clean_{name}", None)
         if rule is not None:
             rule(objects)
-    if hasattr(instance, "check_confidentiality"):
-        instance.check_confidentiality(related.get("teams", []), user)
     return related
 
 
-def record_restore(*, model, pk, user=None):
+def record_restore(*, model, pk, user=None, save=record_save):
     """Recreate deleted record `pk` of `model` as it was, with the same primary key.
 
     Its fields and many-to-many sets come from its history. Every rule runs
-    (`record_save`): a restore that would break one (its investor deleted
+    (`save`, the model's write service: `record_save` or one built on it,
+    called with `instance` and `many_to_many`): a restore that would break one (its investor deleted
     meanwhile, its name taken since) raises ValidationError and changes
     nothing. The restore is itself an entry, a creation by `user`, "Restored".
     USD values are converted again, as on every save.
@@ -119,7 +120,7 @@ def record_restore(*, model, pk, user=None):
     with one_entry_per_record():
         _check_references(instance)
         related = _related(instance, many_to_many, user)
-        record_save(instance=instance, many_to_many=related)
+        save(instance=instance, many_to_many=related)
         # auto_now_add stamped the re-insert with today; the record keeps the
         # day it was first created (notes are listed by it). Its one history
         # entry is written after this, with this value.

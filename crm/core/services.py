@@ -1,6 +1,10 @@
-"""The one write path shared by the admin, the API and the commands."""
+"""The write path shared by the admin, the API and the commands.
 
-from crm.core.derived import owners_before_write, refresh_after_write
+Records whose writes change figures stored elsewhere have services of their
+own that build on this one (crm.portfolio.services for stakes and rounds);
+deletes go through crm.core.deletion.
+"""
+
 from crm.core.history import one_entry_per_record
 
 
@@ -14,10 +18,7 @@ def record_save(*, instance, many_to_many=None):
     # One transaction, and one history entry for the row and its sets.
     with one_entry_per_record():
         instance.full_clean()
-        fed = owners_before_write(instance)
         instance.save()
         for name, values in (many_to_many or {}).items():
             getattr(instance, name).set(values)
-        # Figures stored elsewhere that this row feeds (crm.core.derived).
-        refresh_after_write(instance, fed)
     return instance

@@ -19,6 +19,7 @@ from crm.investors.models import Contact, Investor
 from crm.notes.models import DealNote, Interaction
 from crm.notes.services import deal_note_save, interaction_save
 from crm.portfolio.models import Company, FundingRound, Stake
+from crm.portfolio.services import round_save, stake_save
 
 
 @dataclass
@@ -67,6 +68,14 @@ def _with_defaults(model, values):
 
 def _save_record(instance, many_to_many):
     record_save(instance=instance, many_to_many=many_to_many)
+
+
+def _save_round(funding_round, many_to_many):
+    round_save(funding_round=funding_round, teams=(many_to_many or {}).get("teams"))
+
+
+def _save_stake(stake, many_to_many):
+    stake_save(stake=stake)
 
 
 class _Loader:
@@ -205,6 +214,7 @@ class _Loader:
                     company=company, name__iexact=record["name"]
                 ),
                 _with_defaults(FundingRound, {**record, "company": company}),
+                save=_save_round,
             )
 
     def round_of(self, record):
@@ -227,6 +237,7 @@ class _Loader:
                         "round": round_,
                     },
                 ),
+                save=_save_stake,
             )
 
     def load_interactions(self):

@@ -5,9 +5,10 @@ The investor page gets its stakes inline from crm.portfolio.admin and its
 this one, not the other way round.
 """
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth import get_user_model
 from django.db.models import F, Q
 from django_countries.filters import CountryFilter
@@ -20,10 +21,10 @@ MILLION = Decimal(1_000_000)
 
 
 class StakeSizeFilter(admin.SimpleListFilter):
-    """Investors by their largest counted stake in USD (see `with_figures`).
+    """Investors by their largest held stake in USD (see `with_figures`).
 
-    "No stakes" also holds investors whose stakes have no amount yet: they have
-    no stake size to compare.
+    "No held stakes" also holds investors whose stakes have no amount yet:
+    they have no stake size to compare.
     """
 
     title = "stake size"
@@ -42,7 +43,7 @@ class StakeSizeFilter(admin.SimpleListFilter):
             ),
         ),
         "1b_plus": ("$1B and over", Q(largest_stake_usd__gte=1000 * MILLION)),
-        "none": ("No stakes", Q(largest_stake_usd__isnull=True)),
+        "none": ("No held stakes", Q(largest_stake_usd__isnull=True)),
     }
 
     def lookups(self, request, model_admin):
@@ -53,6 +54,76 @@ class StakeSizeFilter(admin.SimpleListFilter):
             return queryset
         _, condition = self.buckets[self.value()]
         return queryset.filter(condition)
+
+
+class FocusSectorFilter(SectorTreeFilter):
+    """The investor's declared focus sectors (HoldingFilter: the sectors of what it holds)."""
+
+    title = "focus sector (declared)"
+
+
+class HoldingFilter(SectorTreeFilter):
+    """Investors holding a stake in a company of a sector, of at least / at most so many USD.
+
+    The API's `portfolio_sector`, `stake_min` and `stake_max`, with the same
+    meaning: one held stake meets every condition given
+    (`InvestorQuerySet.holding`), so the admin and the API list the same
+    investors. The sector links and a typed amount range share this filter,
+    because they describe that one stake.
+    """
+
+    title = "invests in (held stakes)"
+    parameter_name = "portfolio_sector"
+    amount_parameters = ("stake_min", "stake_max")
+    template = "admin/investors/holding_filter.html"
+
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        self.amounts = {}
+        for name in self.amount_parameters:
+            if name in params:
+                self.amounts[name] = params.pop(name)[-1]
+                self.used_parameters[name] = self.amounts[name]
+
+    def has_output(self):
+        # The amount range applies with or without sectors to list.
+        return True
+
+    def expected_parameters(self):
+        return [self.parameter_name, *self.amount_parameters]
+
+    def choices(self, changelist):
+        # The amount form keeps every other filter of the list as it is.
+        self.preserved_parameters = [
+            (name, value)
+            for name, values in changelist.filter_params.items()
+            if name not in self.amount_parameters
+            for value in values
+        ]
+        return super().choices(changelist)
+
+    def queryset(self, request, queryset):
+        sector = self.value()
+        if sector is not None:
+            self.check_sector(sector)
+        amounts = {name: self.amount(name) for name in self.amounts}
+        if sector is None and not amounts:
+            return queryset
+        return queryset.holding(
+            request.user,
+            amount_min=amounts.get("stake_min"),
+            amount_max=amounts.get("stake_max"),
+            sectors=[sector] if sector else None,
+        )
+
+    def amount(self, name):
+        try:
+            value = Decimal(self.amounts[name].replace(",", ""))
+        except InvalidOperation:
+            raise IncorrectLookupParameters(f"{name}: give an amount in USD.") from None
+        if not value.is_finite() or value < 0:
+            raise IncorrectLookupParameters(f"{name}: give an amount in USD.")
+        return value
 
 
 class InvestorCountryFilter(CountryFilter):
@@ -95,12 +166,14 @@ class InvestorAdmin(CrmModelAdmin):
         "total_stake",
         "largest_stake",
         "companies",
+        "pipeline",
         "last_contact",
     ]
     list_filter = [
         "kind",
         ("country", CountryFilter),
-        SectorTreeFilter,
+        FocusSectorFilter,
+        HoldingFilter,
         StakeSizeFilter,
         # Every user (a small table), not only those who own an investor: that
         # would take a DISTINCT over every investor.
@@ -137,7 +210,13 @@ class InvestorAdmin(CrmModelAdmin):
             },
         ),
     ]
-    figure_fields = ("total_stake", "largest_stake", "companies", "last_contact")
+    figure_fields = (
+        "total_stake",
+        "largest_stake",
+        "companies",
+        "pipeline",
+        "last_contact",
+    )
     readonly_fields = figure_fields
 
     def get_queryset(self, request):
@@ -168,22 +247,26 @@ class InvestorAdmin(CrmModelAdmin):
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    @admin.display(description="total stakes (USD)", ordering="total_stake_usd")
+    @admin.display(description="held stakes (USD)", ordering="total_stake_usd")
     def total_stake(self, obj):
         return format_usd(obj.total_stake_usd)
 
     # Investors without a stake (or never contacted) come first going up and
     # last going down, on both databases.
     @admin.display(
-        description="largest stake (USD)",
+        description="largest held stake (USD)",
         ordering=F("largest_stake_usd").asc(nulls_first=True),
     )
     def largest_stake(self, obj):
         return format_usd(obj.largest_stake_usd)
 
-    @admin.display(description="companies", ordering="portfolio_count")
+    @admin.display(description="companies held", ordering="portfolio_count")
     def companies(self, obj):
         return obj.portfolio_count
+
+    @admin.display(description="pipeline, not held (USD)", ordering="pipeline_usd")
+    def pipeline(self, obj):
+        return format_usd(obj.pipeline_usd)
 
     @admin.display(
         description="last contact",

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models import (
     Count,
-    DecimalField,
     Exists,
     ExpressionWrapper,
     F,
@@ -21,30 +20,36 @@ from django_countries.fields import CountryField
 from crm.core.constraints import FieldCheckConstraint, FieldUniqueConstraint
 from crm.core.history import CRMHistoricalRecords
 from crm.core.models import CRMQuerySet, Sector, TimeStampedModel
-from crm.core.visibility import (
-    confidential_rounds_seen_by,
-    sees_everything,
-    visible_rounds_q,
-)
+from crm.core.money import amount_field, money_output_field, stored_sum_field
 
-# Declined stakes never became positions, so no figure counts them.
-UNCOUNTED_STAKE_STATUSES = ("declined",)
+# Columns kept by `refresh_stake_figures`, never by the investor's own save.
 STORED_FIGURES = [
     "all_stake_total_usd",
     "all_largest_stake_usd",
+    "all_portfolio_count",
+    "all_pipeline_usd",
     "open_stake_total_usd",
     "open_largest_stake_usd",
-    "all_portfolio_count",
     "open_portfolio_count",
+    "open_pipeline_usd",
 ]
+
+
+def _stakes():
+    """The Stake model, through the reverse relation.
+
+    crm.portfolio depends on this app, so it is not imported: what a held or
+    a pipeline stake is (`Stake.HELD`, `Stake.PIPELINE`) and who may see a
+    stake (`Stake.objects.visible_to`) are read from it here.
+    """
+    return Investor._meta.get_field("stakes").related_model
 
 
 def _per_investor(aggregate, output_field):
     """A correlated subquery: `aggregate` over one investor's related rows.
 
     Each figure is computed in its own subquery, so an investor with 2 stakes
-    and 3 interactions sums 2 stakes, not 6 (no join fan-out). Reverse
-    relations keep this module free of imports from the apps that depend on it.
+    and 3 interactions sums 2 stakes, not 6 (no join fan-out).
     """
     return Subquery(
         Investor.objects.filter(pk=OuterRef("pk"))
@@ -54,37 +59,41 @@ def _per_investor(aggregate, output_field):
     )
 
 
-def _with_walled_stakes(round_ids, money):
-    """Total, largest and portfolio count with the stakes in these confidential rounds.
+def _with_walled_stakes(round_ids):
+    """Total, largest, portfolio count and pipeline with the stakes in these confidential rounds.
 
     The open figures are stored; the walled stakes (few: a member's deals)
     are added by subqueries over the (investor, round) index.
     """
-    stake = Investor._meta.get_field("stakes").related_model
-    counted = stake.objects.exclude(status__in=UNCOUNTED_STAKE_STATUSES)
-    walled = counted.filter(
+    stake = _stakes()
+    money = money_output_field()
+    walled = stake.objects.filter(
         investor=OuterRef("pk"), round__confidential=True, round__in=round_ids
     ).order_by()
-    walled_total = Subquery(
-        walled.values("investor").annotate(figure=Sum("amount_usd")).values("figure"),
-        output_field=money,
-    )
-    walled_largest = Subquery(
-        walled.values("investor").annotate(figure=Max("amount_usd")).values("figure"),
-        output_field=money,
+    held = walled.filter(status__in=stake.HELD)
+
+    def walled_figure(stakes, aggregate, output_field=money):
+        return Subquery(
+            stakes.values("investor").annotate(figure=aggregate).values("figure"),
+            output_field=output_field,
+        )
+
+    walled_total = walled_figure(held, Sum("amount_usd"))
+    walled_largest = walled_figure(held, Max("amount_usd"))
+    walled_pipeline = walled_figure(
+        walled.filter(status__in=stake.PIPELINE), Sum("amount_usd")
     )
     # Companies held only through walled stakes: the others are counted already.
-    open_in_company = counted.filter(
+    open_in_company = stake.objects.filter(
         Q(round__isnull=True) | Q(round__confidential=False),
+        status__in=stake.HELD,
         investor=OuterRef("investor"),
         company=OuterRef("company"),
     )
-    walled_companies = Subquery(
-        walled.exclude(Exists(open_in_company))
-        .values("investor")
-        .annotate(figure=Count("company", distinct=True))
-        .values("figure"),
-        output_field=models.IntegerField(),
+    walled_companies = walled_figure(
+        held.exclude(Exists(open_in_company)),
+        Count("company", distinct=True),
+        models.IntegerField(),
     )
     total = ExpressionWrapper(
         F("open_stake_total_usd") + Coalesce(walled_total, Value(0)),
@@ -101,37 +110,75 @@ def _with_walled_stakes(round_ids, money):
         F("open_portfolio_count") + Coalesce(walled_companies, Value(0)),
         output_field=models.IntegerField(),
     )
-    return total, largest, portfolio
+    pipeline = ExpressionWrapper(
+        F("open_pipeline_usd") + Coalesce(walled_pipeline, Value(0)),
+        output_field=money,
+    )
+    return total, largest, portfolio, pipeline
+
+
+def recounted_stake_figures():
+    """{stored figure: its expression over the investor's stakes}, as they are now."""
+    stake = _stakes()
+    money = money_output_field()
+    open_ = Q(stakes__round__isnull=True) | Q(stakes__round__confidential=False)
+    held = Q(stakes__status__in=stake.HELD)
+    pipeline = Q(stakes__status__in=stake.PIPELINE)
+
+    def total(condition):
+        return Coalesce(
+            _per_investor(Sum("stakes__amount_usd", filter=condition), money),
+            Value(0),
+            output_field=money,
+        )
+
+    def figures(prefix, scope):
+        return {
+            f"{prefix}_stake_total_usd": total(held & scope),
+            f"{prefix}_largest_stake_usd": _per_investor(
+                Max("stakes__amount_usd", filter=held & scope), money
+            ),
+            f"{prefix}_portfolio_count": Coalesce(
+                _per_investor(
+                    Count("stakes__company", filter=held & scope, distinct=True),
+                    models.IntegerField(),
+                ),
+                Value(0),
+            ),
+            f"{prefix}_pipeline_usd": total(pipeline & scope),
+        }
+
+    return {**figures("all", Q()), **figures("open", open_)}
 
 
 class InvestorQuerySet(CRMQuerySet):
     def with_figures(self, user=None):
-        """Annotate total_stake_usd, largest_stake_usd, portfolio_count, last_interaction_at.
+        """Annotate total_stake_usd, largest_stake_usd, portfolio_count, pipeline_usd, last_interaction_at.
 
-        Only what `user` may see counts (see crm.core.visibility); without a
-        user, only what is not confidential. The stake figures are stored on
-        the investor (`refresh_stake_figures`), so listing, ordering and
-        filtering by them reads columns instead of aggregating every stake:
-        a superuser's over every stake, everyone else's over the stakes
-        outside confidential rounds, plus, for a member of a deal's team,
-        the stakes in its confidential rounds.
+        The stake figures count held stakes (`Stake.HELD`); pipeline_usd sums
+        the pipeline (`Stake.PIPELINE`). Only what `user` may see counts
+        (crm.portfolio.walls); without a user, only what is not confidential.
+        The figures are stored on the investor (`refresh_stake_figures`), so
+        listing, ordering and filtering by them reads columns instead of
+        aggregating every stake: a superuser's over every stake, everyone
+        else's over the stakes outside confidential rounds, plus, for a
+        member of a deal's team, the stakes in its confidential rounds.
         """
-        money = DecimalField(max_digits=22, decimal_places=2)
-        if sees_everything(user):
+        stakes = _stakes().objects
+        if stakes.sees_everything(user):
             total, largest = F("all_stake_total_usd"), F("all_largest_stake_usd")
-            portfolio = F("all_portfolio_count")
-        elif seen := confidential_rounds_seen_by(user):
-            total, largest, portfolio = _with_walled_stakes(sorted(seen), money)
+            portfolio, pipeline = F("all_portfolio_count"), F("all_pipeline_usd")
+        elif seen := stakes.confidential_rounds_seen_by(user):
+            total, largest, portfolio, pipeline = _with_walled_stakes(sorted(seen))
         else:
             total, largest = F("open_stake_total_usd"), F("open_largest_stake_usd")
-            portfolio = F("open_portfolio_count")
+            portfolio, pipeline = F("open_portfolio_count"), F("open_pipeline_usd")
         # The newest visible interaction: a walk down the investor's
         # (investor, -occurred_at) index that stops at the first one.
         interaction = Investor._meta.get_field("interactions").related_model
         latest = (
-            interaction.objects.filter(
-                visible_rounds_q(user, "round"), investor=OuterRef("pk")
-            )
+            interaction.objects.visible_to(user)
+            .filter(investor=OuterRef("pk"))
             .order_by("-occurred_at", "-id")
             .values("occurred_at")[:1]
         )
@@ -139,61 +186,77 @@ class InvestorQuerySet(CRMQuerySet):
             total_stake_usd=total,
             largest_stake_usd=largest,
             portfolio_count=portfolio,
+            pipeline_usd=pipeline,
             last_interaction_at=Subquery(latest, output_field=models.DateTimeField()),
         )
 
     def refresh_stake_figures(self):
         """Recompute the stored stake figures of these investors from their stakes.
 
-        Called by the write path for the investors a stake, round or investor
-        write touches (crm.core.derived), and after bulk loads for all of them.
+        Called by the stake and round services (crm.portfolio.services) for
+        the investors a write touches, in the write's transaction, and after
+        bulk loads for all of them.
         """
-        money = DecimalField(max_digits=22, decimal_places=2)
-        counted = ~Q(stakes__status__in=UNCOUNTED_STAKE_STATUSES)
-        open_ = counted & (
-            Q(stakes__round__isnull=True) | Q(stakes__round__confidential=False)
-        )
-
-        def figures(prefix, condition):
-            return {
-                f"{prefix}_stake_total_usd": Coalesce(
-                    _per_investor(Sum("stakes__amount_usd", filter=condition), money),
-                    Value(0),
-                    output_field=money,
-                ),
-                f"{prefix}_largest_stake_usd": _per_investor(
-                    Max("stakes__amount_usd", filter=condition), money
-                ),
-                f"{prefix}_portfolio_count": Coalesce(
-                    _per_investor(
-                        Count("stakes__company", filter=condition, distinct=True),
-                        models.IntegerField(),
-                    ),
-                    Value(0),
-                ),
-            }
-
         with transaction.atomic():
             # Lock the rows first: a concurrent write to the same investor
             # then waits, and the UPDATE below reads its committed stakes.
             list(self.select_for_update().order_by("pk").values_list("pk"))
-            return self.update(**figures("all", counted), **figures("open", open_))
+            return self.update(**recounted_stake_figures())
+
+    def with_recounted_stake_figures(self):
+        """Annotate `recounted_<figure>` for every stored figure (`check_figures`)."""
+        return self.annotate(
+            **{
+                f"recounted_{name}": expression
+                for name, expression in recounted_stake_figures().items()
+            }
+        )
 
     def with_stake(self, user=None, **conditions):
         """Investors with at least one stake, visible to `user`, meeting every condition.
 
-        `conditions` are Stake lookups (amount_usd__gte=...); they all apply
-        to the same stake. EXISTS, so an investor is listed once.
+        `conditions` are Stake lookups (company__in=...), any status. EXISTS,
+        so an investor is listed once.
         """
-        stake = Investor.objects.filter(
-            visible_rounds_q(user, "stakes__round"),
-            pk=OuterRef("pk"),
-            **{f"stakes__{lookup}": value for lookup, value in conditions.items()},
+        stakes = (
+            _stakes()
+            .objects.visible_to(user)
+            .filter(investor=OuterRef("pk"), **conditions)
         )
-        return self.filter(Exists(stake))
+        return self.filter(Exists(stakes))
+
+    def holding(
+        self,
+        user=None,
+        *,
+        statuses=None,
+        amount_min=None,
+        amount_max=None,
+        sectors=None,
+    ):
+        """Investors with one stake, visible to `user`, that meets every condition.
+
+        The question of the stake-size and "invests in sector" filters of the
+        API and the admin: a held stake (or one of `statuses`) of at least
+        `amount_min` and at most `amount_max` USD in a company of one of
+        `sectors` (or below). All conditions hold for the same stake.
+        """
+        conditions = {"status__in": statuses or _stakes().HELD}
+        if amount_min is not None:
+            conditions["amount_usd__gte"] = amount_min
+        if amount_max is not None:
+            conditions["amount_usd__lte"] = amount_max
+        stakes = (
+            _stakes()
+            .objects.visible_to(user)
+            .filter(investor=OuterRef("pk"), **conditions)
+        )
+        if sectors:
+            stakes = stakes.in_sectors(sectors)
+        return self.filter(Exists(stakes))
 
     def in_sectors(self, sectors):
-        """Investors focused on any of `sectors` or a sector below them."""
+        """Investors focused on any of `sectors` or a sector below them (declared focus)."""
         # EXISTS rather than a join: no duplicate rows, no DISTINCT.
         focus = Investor.sectors.through.objects.filter(
             investor_id=OuterRef("pk"),
@@ -222,19 +285,9 @@ class Investor(TimeStampedModel):
     sectors = models.ManyToManyField(
         Sector, blank=True, related_name="investors", help_text="Focus sectors."
     )
-    check_size_min_usd = models.DecimalField(
-        "smallest check (USD)", max_digits=20, decimal_places=2, null=True, blank=True
-    )
-    check_size_max_usd = models.DecimalField(
-        "largest check (USD)", max_digits=20, decimal_places=2, null=True, blank=True
-    )
-    aum_usd = models.DecimalField(
-        "assets under management (USD)",
-        max_digits=20,
-        decimal_places=2,
-        null=True,
-        blank=True,
-    )
+    check_size_min_usd = amount_field("smallest check (USD)")
+    check_size_max_usd = amount_field("largest check (USD)")
+    aum_usd = amount_field("assets under management (USD)")
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -244,23 +297,17 @@ class Investor(TimeStampedModel):
         help_text="Who on the deal team owns the relationship.",
     )
     # Stake figures stored for speed, kept by `refresh_stake_figures`: over
-    # every counted stake (what a superuser sees) and over those outside
-    # confidential rounds (what everyone sees). Read them through
-    # `with_figures(user)`, which adds the confidential stakes a user may see.
-    all_stake_total_usd = models.DecimalField(
-        max_digits=22, decimal_places=2, default=0, editable=False
-    )
-    all_largest_stake_usd = models.DecimalField(
-        max_digits=22, decimal_places=2, null=True, editable=False
-    )
-    open_stake_total_usd = models.DecimalField(
-        max_digits=22, decimal_places=2, default=0, editable=False
-    )
-    open_largest_stake_usd = models.DecimalField(
-        max_digits=22, decimal_places=2, null=True, editable=False
-    )
+    # every stake (what a superuser sees) and over those outside confidential
+    # rounds (what everyone sees). Read them through `with_figures(user)`,
+    # which adds the confidential stakes a user may see.
+    all_stake_total_usd = stored_sum_field(default=0)
+    all_largest_stake_usd = stored_sum_field(null=True)
     all_portfolio_count = models.PositiveIntegerField(default=0, editable=False)
+    all_pipeline_usd = stored_sum_field(default=0)
+    open_stake_total_usd = stored_sum_field(default=0)
+    open_largest_stake_usd = stored_sum_field(null=True)
     open_portfolio_count = models.PositiveIntegerField(default=0, editable=False)
+    open_pipeline_usd = stored_sum_field(default=0)
 
     objects = InvestorQuerySet.as_manager()
     history = CRMHistoricalRecords(
@@ -317,6 +364,18 @@ class Investor(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        # The stored figures belong to the stake writes: an investor loaded
+        # before a concurrent stake write and saved after it would otherwise
+        # put its stale figures back. A new investor has no stakes to count.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in STORED_FIGURES
+            ]
+        super().save(*args, **kwargs)
 
 
 class Contact(TimeStampedModel):

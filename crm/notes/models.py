@@ -8,28 +8,13 @@ from django.utils import timezone
 
 from crm.core.constraints import FieldCheckConstraint
 from crm.core.history import CRMHistoricalRecords
-from crm.core.models import CRMQuerySet, TimeStampedModel
-from crm.core.visibility import visible_rounds_q
+from crm.core.models import TimeStampedModel
 from crm.investors.models import Contact, Investor
-from crm.portfolio.models import Company, FundingRound
+from crm.portfolio.models import Company, FundingRound, check_round_of_company
+from crm.portfolio.walls import RoundWalledQuerySet
 
 
-def clean_round_and_company(record):
-    """A round given as context must be the company's; it implies the company."""
-    if (
-        record.round_id
-        and record.company_id
-        and record.round.company_id != record.company_id
-    ):
-        raise ValidationError({"round": "This round belongs to another company."})
-    if record.round_id and not record.company_id:
-        record.company_id = record.round.company_id
-
-
-class InteractionQuerySet(CRMQuerySet):
-    def visible_to(self, user):
-        return self.filter(visible_rounds_q(user, "round"))
-
+class InteractionQuerySet(RoundWalledQuerySet):
     def follow_up_due(self, on=None):
         """Follow-ups dated `on` (today by default) or earlier and not yet done."""
         return self.filter(
@@ -111,7 +96,7 @@ class Interaction(TimeStampedModel):
         return f"{self.get_kind_display()} with {self.investor} on {self.occurred_at:%Y-%m-%d}: {self.summary}"
 
     def clean(self):
-        clean_round_and_company(self)
+        check_round_of_company(self)
 
     def clean_contacts(self, contacts):
         """Raise unless every one of `contacts` works at this interaction's investor."""
@@ -152,9 +137,8 @@ class InteractionContact(models.Model):
         return self.interaction
 
 
-class DealNoteQuerySet(CRMQuerySet):
-    def visible_to(self, user):
-        return self.filter(visible_rounds_q(user, "round"))
+class DealNoteQuerySet(RoundWalledQuerySet):
+    pass
 
 
 class DealNote(TimeStampedModel):
@@ -201,4 +185,4 @@ class DealNote(TimeStampedModel):
         return self.title
 
     def clean(self):
-        clean_round_and_company(self)
+        check_round_of_company(self)

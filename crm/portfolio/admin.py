@@ -12,6 +12,12 @@ from crm.investors import admin as investors_admin
 from crm.investors.admin import InvestorCountryFilter
 from crm.investors.models import Investor
 from crm.portfolio.models import Company, FundingRound, Stake
+from crm.portfolio.services import (
+    MANAGE_CONFIDENTIALITY,
+    round_save,
+    stake_delete,
+    stake_save,
+)
 
 
 def format_amount(amount, currency):
@@ -229,6 +235,21 @@ class FundingRoundAdmin(CrmModelAdmin):
         # A round's name includes its company's: autocomplete lists need it too.
         return super().get_queryset(request).select_related("company")
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if request.user.has_perm(MANAGE_CONFIDENTIALITY):
+            return fields
+        # Shown, not edited: who may wall a round is a permission of its own.
+        return (*fields, "confidential", "teams")
+
+    def save_model(self, request, obj, form, change):
+        teams = form.cleaned_data.get("teams")
+        self.save_record(request, obj, None if teams is None else {"teams": teams})
+
+    def save_record(self, request, obj, many_to_many=None):
+        teams = (many_to_many or {}).get("teams")
+        return round_save(funding_round=obj, teams=teams, user=request.user)
+
     def get_form(self, request, obj=None, **kwargs):
         form_class = super().get_form(request, obj, **kwargs)
 
@@ -343,6 +364,12 @@ class StakeAdmin(CrmModelAdmin):
         ),
     ]
     readonly_fields = ["amount_usd"]
+
+    def save_record(self, request, obj, many_to_many=None):
+        return stake_save(stake=obj, user=request.user)
+
+    def delete_record(self, request, obj):
+        stake_delete(stake=obj, user=request.user)
 
     @admin.display(description="round", ordering="round__name")
     def round_name(self, obj):

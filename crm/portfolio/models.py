@@ -5,7 +5,7 @@ import json
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import DecimalField, Exists, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django_countries.fields import CountryField
@@ -20,11 +20,31 @@ from crm.core.models import (
     currency_field,
     currency_shape_constraint,
 )
-from crm.core.money import UsdAmountsMixin, amount_constraints, amount_field, usd_field
-from crm.core.visibility import sees_everything, visible_rounds_q
+from crm.core.money import (
+    UsdAmountsMixin,
+    amount_constraints,
+    amount_field,
+    money_output_field,
+    usd_field,
+)
 from crm.investors.models import Investor
+from crm.portfolio.walls import RoundWalledQuerySet, sees_everything
 
-MONEY = DecimalField(max_digits=22, decimal_places=2)
+
+def check_round_of_company(record):
+    """A round given as context must be the company's; it implies the company.
+
+    The rule of every record that names a company and one of its rounds:
+    stakes, interactions and deal notes.
+    """
+    if (
+        record.round_id
+        and record.company_id
+        and record.round.company_id != record.company_id
+    ):
+        raise ValidationError({"round": "This round belongs to another company."})
+    if record.round_id and not record.company_id:
+        record.company_id = record.round.company_id
 
 
 class UnicodeJSONEncoder(json.JSONEncoder):
@@ -70,11 +90,12 @@ class CompanyQuerySet(CRMQuerySet):
             .order_by(F("announced_on").desc(nulls_last=True), "-id")
             .values("post_money_valuation_usd")[:1]
         )
+        money = money_output_field()
         return self.annotate(
             total_raised_usd=Coalesce(
-                Subquery(raised, output_field=MONEY), Value(0), output_field=MONEY
+                Subquery(raised, output_field=money), Value(0), output_field=money
             ),
-            latest_valuation_usd=Subquery(latest_valuation, output_field=MONEY),
+            latest_valuation_usd=Subquery(latest_valuation, output_field=money),
         )
 
     def with_stake(self, user=None, **conditions):
@@ -84,9 +105,7 @@ class CompanyQuerySet(CRMQuerySet):
         )
         return self.filter(Exists(stakes))
 
-    def in_sectors(self, sectors):
-        """Companies in any of `sectors` or a sector below them."""
-        return self.filter(sector__in=Sector.objects.subtree(sectors))
+    sector_path = "sector"
 
     def matching(self, text):
         """Companies whose name or one of whose aliases contains `text`."""
@@ -157,13 +176,9 @@ class Company(TimeStampedModel):
         return self.name
 
 
-class FundingRoundQuerySet(CRMQuerySet):
-    def visible_to(self, user):
-        return self.filter(visible_rounds_q(user))
-
-    def in_sectors(self, sectors):
-        """Rounds of companies in any of `sectors` or a sector below them."""
-        return self.filter(company__sector__in=Sector.objects.subtree(sectors))
+class FundingRoundQuerySet(RoundWalledQuerySet):
+    round_path = ""
+    sector_path = "company__sector"
 
 
 class FundingRound(UsdAmountsMixin, TimeStampedModel):
@@ -232,6 +247,12 @@ class FundingRound(UsdAmountsMixin, TimeStampedModel):
     class Meta:
         ordering = [F("announced_on").desc(nulls_last=True), "-id"]
         verbose_name = "funding round"
+        permissions = [
+            (
+                "manage_confidentiality",
+                "Can manage confidentiality (make rounds confidential, change their teams)",
+            )
+        ]
         constraints = [
             FieldUniqueConstraint(
                 "company",
@@ -266,6 +287,7 @@ class FundingRound(UsdAmountsMixin, TimeStampedModel):
         """Raise unless a confidential round names teams `user` stays inside.
 
         Without this rule a writer could wall a round off from themselves.
+        Writes with no user (the demo loader, commands) name their teams only.
         """
         if not self.confidential:
             return
@@ -273,8 +295,10 @@ class FundingRound(UsdAmountsMixin, TimeStampedModel):
             raise ValidationError(
                 {"teams": "A confidential round needs at least one team."}
             )
-        if not sees_everything(user) and not any(
-            team.members.filter(pk=user.pk).exists() for team in teams
+        if (
+            user is not None
+            and not sees_everything(user)
+            and not any(team.members.filter(pk=user.pk).exists() for team in teams)
         ):
             raise ValidationError(
                 {
@@ -286,9 +310,8 @@ class FundingRound(UsdAmountsMixin, TimeStampedModel):
         self.convert_amounts_to_usd()
 
 
-class StakeQuerySet(CRMQuerySet):
-    def visible_to(self, user):
-        return self.filter(visible_rounds_q(user, "round"))
+class StakeQuerySet(RoundWalledQuerySet):
+    sector_path = "company__sector"
 
     def held(self):
         """Positions the investor holds: what every stake figure counts."""
@@ -297,10 +320,6 @@ class StakeQuerySet(CRMQuerySet):
     def pipeline(self):
         """Stakes still being negotiated, shown apart as the pipeline."""
         return self.filter(status__in=Stake.PIPELINE)
-
-    def in_sectors(self, sectors):
-        """Stakes in companies of any of `sectors` or a sector below them."""
-        return self.filter(company__sector__in=Sector.objects.subtree(sectors))
 
 
 class Stake(UsdAmountsMixin, TimeStampedModel):
@@ -397,10 +416,5 @@ class Stake(UsdAmountsMixin, TimeStampedModel):
         return f"{self.investor} in {self.company}"
 
     def clean(self):
-        if (
-            self.round_id
-            and self.company_id
-            and self.round.company_id != self.company_id
-        ):
-            raise ValidationError({"round": "This round belongs to another company."})
+        check_round_of_company(self)
         self.convert_amounts_to_usd()

@@ -320,7 +320,7 @@ def test_the_history_route_reads_a_fixed_number_of_queries(
     # investor with its figures, 5: its sectors, 6: the count, 7: the page,
     # 8: the sectors recorded with every entry of the page.
     # Plus one after authentication: the confidential rounds the user's teams
-    # may see, read once per request (crm.core.visibility.confidential_rounds_seen_by).
+    # may see, read once per request (crm.portfolio.walls.confidential_rounds_seen_by).
     with django_assert_num_queries(9):
         assert len(api.get(url).json()["results"]) == 2
     for city in ("Hangzhou", "Shanghai", "Beijing"):

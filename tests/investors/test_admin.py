@@ -341,7 +341,7 @@ def test_the_sector_filter_shows_the_tree_with_children_indented(deal_client):
     response = deal_client.get(changelist_url(Investor))
 
     indent = "\u00a0" * 4
-    assert filter_choices(response, "sector") == [
+    assert filter_choices(response, "focus sector (declared)") == [
         ("All", True),
         ("Artificial intelligence", False),
         (f"{indent}Computer vision", False),
@@ -420,7 +420,7 @@ def test_the_stake_size_filter_offers_exactly_the_five_buckets(deal_client):
         "$10M–$100M",
         "$100M–$1B",
         "$1B and over",
-        "No stakes",
+        "No held stakes",
     ]
 
 
@@ -484,7 +484,8 @@ def test_the_deal_team_cannot_delete_an_investor(deal_client):
 def make_investors(count, owner, sector):
     for _ in range(count):
         investor = InvestorFactory(owner=owner, sectors=[sector], country="CN")
-        StakeFactory(investor=investor, amount=Decimal("200000000"))
+        company = CompanyFactory(sector=sector)
+        StakeFactory(investor=investor, company=company, amount=Decimal("200000000"))
         StakeFactory(investor=investor, amount=Decimal("50000000"))
         InteractionFactory(investor=investor, logged_by=owner)
 
@@ -496,6 +497,8 @@ def make_investors(count, owner, sector):
         # The benchmark's A1: a filter on the largest stake, a figure.
         {"stake_size": "100m_1b"},
         {"kind__exact": "venture_capital", "country": "CN", "owner__id__exact": "me"},
+        # The flagship question: one EXISTS over the stakes, in the page's query.
+        {"country": "CN", "portfolio_sector": "ai", "stake_min": "1"},
     ],
 )
 def test_the_investor_changelist_runs_the_same_queries_for_3_and_6_rows(
@@ -506,12 +509,12 @@ def test_the_investor_changelist_runs_the_same_queries_for_3_and_6_rows(
     sector = SectorFactory(name="Artificial intelligence", slug="ai")
     # 1 session, 2 user, 3-4 the user's and its groups' permissions, 5 the
     # confidential rounds the user's teams see (read once per request,
-    # crm.core.visibility), 6 sectors for the sector tree filter, 7 users for
-    # the owner filter, 8 count of the filtered investors (up to the cap,
-    # crm.core.admin_pagination; no second, unfiltered count), 9 the page of
-    # investors with owners and their figures, 10 HQ countries in use for the
-    # country filter.
-    expected_queries = 10
+    # crm.portfolio.walls), 6-7 sectors for the focus-sector and the holdings
+    # filters (each lists the tree), 8 users for the owner filter, 9 count of
+    # the filtered investors (up to the cap, crm.core.admin_pagination; no
+    # second, unfiltered count), 10 the page of investors with owners and
+    # their figures, 11 HQ countries in use for the country filter.
+    expected_queries = 11
 
     make_investors(3, deal_team_user, sector)
     with django_assert_num_queries(expected_queries):

@@ -115,6 +115,7 @@ def test_it_shows_an_investor_with_figures_from_2_stakes_not_3_interactions(
         "total_stake_usd": "1000000000.00",
         "largest_stake_usd": "600000000.00",
         "portfolio_count": 2,
+        "pipeline_usd": "0.00",
         "last_interaction_at": "2018-07-09T09:00:00Z",
         "created_at": iso(alibaba.created_at),
         "updated_at": iso(alibaba.updated_at),
@@ -186,6 +187,7 @@ def test_it_creates_an_investor_with_a_location(api, sectors):
         "total_stake_usd": "0.00",
         "largest_stake_usd": None,
         "portfolio_count": 0,
+        "pipeline_usd": "0.00",
         "last_interaction_at": None,
         "created_at": iso(created.created_at),
         "updated_at": iso(created.updated_at),
@@ -443,20 +445,16 @@ def test_it_filters_by_kind_any_of(api, investors):
 
 
 def test_it_filters_by_one_stake_within_bounds_inclusive(api, investors):
-    alibaba, hopu, silver_lake, softbank = investors
+    alibaba, hopu, silver_lake, _ = investors
 
-    # Stakes: Alibaba 600M and 400M, HOPU 100M and 900M, Silver Lake 500M,
-    # SoftBank 1B (declined) and 10M.
+    # Held stakes: Alibaba 600M and 400M, HOPU 100M and 900M, Silver Lake
+    # 500M; SoftBank holds none (1B declined, 10M a prospect).
     assert ids(api.get(URL, {"stake_min": "500000000"})) == [
         alibaba.pk,
         hopu.pk,
         silver_lake.pk,
-        softbank.pk,
     ]
-    assert ids(api.get(URL, {"stake_max": "100000000.00"})) == [
-        hopu.pk,
-        softbank.pk,
-    ]
+    assert ids(api.get(URL, {"stake_max": "100000000.00"})) == [hopu.pk]
     assert ids(api.get(URL, {"stake_min": "400000000", "stake_max": "500000000"})) == [
         alibaba.pk,
         silver_lake.pk,
@@ -475,9 +473,12 @@ def test_stake_bounds_apply_to_the_same_stake(api, investors):
 def test_stake_status_restricts_which_stakes_count_for_the_bounds(api, investors):
     _, _, silver_lake, softbank = investors
 
-    # SoftBank's 1B stake was declined: it counts for stake_min unless the
-    # statuses exclude it (total_stake_usd never counts it).
-    assert ids(api.get(URL, {"stake_min": "950000000"})) == [softbank.pk]
+    # SoftBank's 1B stake was declined: not held, so stake_min looks past
+    # it unless stake_status names declined stakes.
+    assert ids(api.get(URL, {"stake_min": "950000000"})) == []
+    assert ids(
+        api.get(URL, {"stake_min": "950000000", "stake_status": "declined"})
+    ) == [softbank.pk]
     assert (
         ids(
             api.get(URL, {"stake_min": "950000000", "stake_status": "closed,committed"})
@@ -506,7 +507,8 @@ def test_stake_status_alone_finds_investors_with_such_a_stake(api, investors):
 def test_it_filters_by_total_stake_without_declined_stakes(api, investors):
     alibaba, hopu, silver_lake, softbank = investors
 
-    # Totals: Alibaba 1B, HOPU 1B, Silver Lake 500M, SoftBank 10M (1B declined).
+    # Held totals: Alibaba 1B, HOPU 1B, Silver Lake 500M, SoftBank 0 (its 10M
+    # is a prospect, its 1B declined).
     assert ids(api.get(URL, {"total_stake_min": "1000000000"})) == [
         alibaba.pk,
         hopu.pk,
@@ -515,9 +517,9 @@ def test_it_filters_by_total_stake_without_declined_stakes(api, investors):
         silver_lake.pk,
         softbank.pk,
     ]
-    assert ids(
-        api.get(URL, {"total_stake_min": "10000000", "total_stake_max": "10000000"})
-    ) == [softbank.pk]
+    assert ids(api.get(URL, {"total_stake_min": "0", "total_stake_max": "0"})) == [
+        softbank.pk
+    ]
 
 
 def test_total_stake_filters_are_not_inflated_by_interactions(api, alibaba, sensetime):
@@ -684,6 +686,7 @@ def test_it_orders_by_largest_stake_with_empty_values_last(api, investors):
     alibaba, hopu, silver_lake, softbank = investors
     fidelity = InvestorFactory(name="Fidelity International")
 
+    # SoftBank holds no stake (declined, prospect): no largest, like Fidelity.
     assert ids(api.get(URL, {"ordering": "-largest_stake_usd"})) == [
         hopu.pk,
         alibaba.pk,
@@ -692,10 +695,10 @@ def test_it_orders_by_largest_stake_with_empty_values_last(api, investors):
         fidelity.pk,
     ]
     assert ids(api.get(URL, {"ordering": "largest_stake_usd"})) == [
-        softbank.pk,
         silver_lake.pk,
         alibaba.pk,
         hopu.pk,
+        softbank.pk,
         fidelity.pk,
     ]
 
@@ -845,7 +848,7 @@ def test_a_list_takes_the_same_queries_whatever_its_length(
     # 3. the user's groups' permissions. Then 4. COUNT(*), 5. the page with
     # its figures as correlated subqueries, 6. the focus sectors (prefetch).
     # Plus one after authentication: the confidential rounds the user's teams
-    # may see, read once per request (crm.core.visibility.confidential_rounds_seen_by).
+    # may see, read once per request (crm.portfolio.walls.confidential_rounds_seen_by).
     with django_assert_num_queries(7):
         response = api.get(URL, {"page_size": 1})
     assert len(response.json()["results"]) == 1
@@ -871,15 +874,15 @@ def test_a_filtered_list_takes_the_same_queries_whatever_its_length(
         "updated_after": "2018-01-01T00:00:00Z",
         "ordering": "-last_interaction_at",
     }
-    # As above: the sector filter's sub-sectors and slug check are
-    # subqueries of the list's own queries. 1-3. authentication, 4. COUNT(*),
-    # 5. the page, 6. the focus sectors.
-    # Plus one after authentication: the confidential rounds the user's teams
-    # may see, read once per request (crm.core.visibility.confidential_rounds_seen_by).
-    with django_assert_num_queries(7):
+    # 1-3. authentication, 4. the sector slugs named exist (one query for
+    # `sector`; sub-sectors are subqueries of the list's own queries),
+    # 5. the confidential rounds the user's teams may see, read once per
+    # request (crm.portfolio.walls.confidential_rounds_seen_by), 6. COUNT(*),
+    # 7. the page, 8. the focus sectors.
+    with django_assert_num_queries(8):
         response = api.get(URL, {**every_filter, "page_size": 1})
     assert len(response.json()["results"]) == 1
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = api.get(URL, {**every_filter, "page_size": 50})
     assert len(response.json()["results"]) == 3
 

@@ -1,7 +1,7 @@
 """Stake figures stored on investors stay equal to what their stakes say.
 
 Every door that writes a stake, a round or an investor (API, admin, restore)
-refreshes them in the same transaction (crm.core.derived); reads add the
+refreshes them in the same transaction (crm.portfolio.services); reads add the
 confidential stakes a user may see (InvestorQuerySet.with_figures).
 """
 
@@ -18,6 +18,7 @@ from crm.core.restore import record_restore
 from crm.core.services import record_save
 from crm.investors.models import STORED_FIGURES, Investor
 from crm.portfolio.models import Stake
+from crm.portfolio.services import stake_save
 from tests.factories import (
     CompanyFactory,
     FundingRoundFactory,
@@ -45,10 +46,12 @@ def figures(
     *,
     companies=None,
     open_companies=None,
+    pipeline=0,
+    open_pipeline=None,
 ):
     """The stored figures expected; the open ones default to the same as all.
 
-    Companies held default to 1 with a stake, 0 without.
+    Companies held default to 1 with a stake, 0 without; no pipeline.
     """
     if companies is None:
         companies = 1 if all_largest is not None else 0
@@ -62,6 +65,8 @@ def figures(
         "open_largest_stake_usd": open_largest,
         "all_portfolio_count": companies,
         "open_portfolio_count": open_companies,
+        "all_pipeline_usd": pipeline,
+        "open_pipeline_usd": pipeline if open_pipeline is None else open_pipeline,
     }
 
 
@@ -160,7 +165,13 @@ def test_restoring_a_deleted_stake_counts_it_again(admin_api, superuser, alibaba
     assert admin_api.delete(f"/api/v1/stakes/{stake.pk}/").status_code == 204
     assert stored(alibaba) == figures(alibaba, 0, None)
 
-    record_restore(model=Stake, pk=stake.pk, user=superuser)
+    # As the admin restores a stake: through the stake service.
+    record_restore(
+        model=Stake,
+        pk=stake.pk,
+        user=superuser,
+        save=lambda instance, many_to_many: stake_save(stake=instance),
+    )
 
     assert stored(alibaba) == figures(alibaba, 300 * M, 300 * M)
 

@@ -439,7 +439,7 @@ def test_the_interaction_changelist_runs_the_same_queries_for_3_and_6_rows(
 
     # 1 session, 2 user, 3-4 the user's and its groups' permissions, 5 the
     # confidential rounds the user's teams see (read once per request,
-    # crm.core.visibility), 6 users for the logged-by filter, 7 count of the
+    # crm.portfolio.walls), 6 users for the logged-by filter, 7 count of the
     # filtered interactions (up to the cap, crm.core.admin_pagination; no
     # second, unfiltered count), 8 the page of interactions with investors,
     # companies and who logged them, 9 the people present on the page (one
@@ -558,7 +558,7 @@ def test_the_deal_note_changelist_runs_the_same_queries_for_3_and_6_rows(
             )
 
     # 1 session, 2 user, 3-4 permissions, 5 the confidential rounds the user's
-    # teams see (crm.core.visibility), 6 users for the author filter, 7 count
+    # teams see (crm.portfolio.walls), 6 users for the author filter, 7 count
     # of the filtered notes (up to the cap, crm.core.admin_pagination; no
     # second, unfiltered count), 8 the page of notes with investors,
     # companies, rounds with their companies, and authors.

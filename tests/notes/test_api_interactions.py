@@ -607,7 +607,7 @@ def test_a_list_takes_the_same_queries_whatever_its_length(
     # 3. the user's groups' permissions. Then 4. the page (no COUNT: keyset
     # pages), 5. the people present on the page's interactions.
     # Plus one after authentication: the confidential rounds the user's teams
-    # may see, read once per request (crm.core.visibility.confidential_rounds_seen_by).
+    # may see, read once per request (crm.portfolio.walls.confidential_rounds_seen_by).
     with django_assert_num_queries(6):
         first = api.get(URL, {"page_size": 1})
     with django_assert_num_queries(6):
@@ -639,7 +639,7 @@ def test_filters_do_not_add_queries(api, world, log, django_assert_num_queries):
     }
     # The same five queries as the unfiltered list (see above).
     # Plus one after authentication: the confidential rounds the user's teams
-    # may see, read once per request (crm.core.visibility.confidential_rounds_seen_by).
+    # may see, read once per request (crm.portfolio.walls.confidential_rounds_seen_by).
     with django_assert_num_queries(6):
         response = api.get(URL, params)
     assert ids(response) == [log["call"].pk]

@@ -337,7 +337,7 @@ def test_a_list_takes_the_same_queries_whatever_its_length(
     # 3. the user's groups' permissions. Then 4. COUNT(*), 5. the page
     # (relations and the author are shown as ids: no further query).
     # Plus one after authentication: the confidential rounds the user's teams
-    # may see, read once per request (crm.core.visibility.confidential_rounds_seen_by).
+    # may see, read once per request (crm.portfolio.walls.confidential_rounds_seen_by).
     with django_assert_num_queries(6):
         api.get(URL, {"page_size": 1})
     DealNoteFactory(company=world["megvii"], investor=None, author=world["me"])
@@ -356,7 +356,7 @@ def test_filters_do_not_add_queries(api, world, notes, django_assert_num_queries
     }
     # The same five queries as the unfiltered list (see above).
     # Plus one after authentication: the confidential rounds the user's teams
-    # may see, read once per request (crm.core.visibility.confidential_rounds_seen_by).
+    # may see, read once per request (crm.portfolio.walls.confidential_rounds_seen_by).
     with django_assert_num_queries(6):
         response = api.get(URL, params)
     assert ids(response) == [notes["thesis"].pk]

@@ -272,7 +272,7 @@ def test_the_company_changelist_runs_the_same_queries_for_3_and_6_rows(
 
     # 1 session, 2 user, 3-4 the user's and its groups' permissions, 5 the
     # confidential rounds the user's teams see (read once per request,
-    # crm.core.visibility), 6 sectors for the sector tree filter, 7 count of
+    # crm.portfolio.walls), 6 sectors for the sector tree filter, 7 count of
     # the filtered companies (up to the cap, crm.core.admin_pagination; no
     # second, unfiltered count), 8 the page of companies with sectors and both
     # figures as subqueries, 9 countries in use for the country filter.
@@ -434,7 +434,7 @@ def test_the_round_changelist_runs_the_same_queries_for_3_and_6_rows(
     deal_client, sector_tree, django_assert_num_queries
 ):
     # 1 session, 2 user, 3-4 permissions, 5 the confidential rounds the user's
-    # teams see (crm.core.visibility), 6 sectors for the company sector
+    # teams see (crm.portfolio.walls), 6 sectors for the company sector
     # filter, 7 count of the filtered rounds (up to the cap,
     # crm.core.admin_pagination; no second, unfiltered count), 8 the page of
     # rounds with their companies.
@@ -583,7 +583,7 @@ def test_the_stake_changelist_runs_the_same_queries_for_3_and_6_rows(
             )
 
     # 1 session, 2 user, 3-4 permissions, 5 the confidential rounds the user's
-    # teams see (crm.core.visibility), 6 sectors for the company sector filter
+    # teams see (crm.portfolio.walls), 6 sectors for the company sector filter
     # (its sub-sectors are a subquery of the next two), 7 count of the
     # filtered stakes (up to the cap, crm.core.admin_pagination; no second,
     # unfiltered count), 8 the page of stakes with investors, companies and

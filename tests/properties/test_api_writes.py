@@ -19,6 +19,7 @@ import os
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Group
 from django.db import transaction
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
@@ -235,7 +236,12 @@ def bodies(writable):
 
 @pytest.fixture
 def api(db, deal_team_user):
-    """A Deal team member's client; two of each record, rates, a team of theirs."""
+    """A Deal lead's client; two of each record, rates, a team of theirs.
+
+    A Deal lead may wall rounds, so any round body saves or is a 400; the 403
+    for everyone else is tests/portfolio/test_walling_rounds.py's.
+    """
+    deal_team_user.groups.add(Group.objects.get(name="Deal lead"))
     team = Team.objects.create(name="Project Sun")
     team.members.add(deal_team_user)
     Team.objects.create(name="Project Moon")

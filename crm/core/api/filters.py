@@ -10,7 +10,7 @@ import datetime
 import django_filters
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import F, Func, Subquery
+from django.db.models import F
 from django_countries import countries
 from django_filters import rest_framework as filters
 from rest_framework.exceptions import ValidationError
@@ -116,57 +116,37 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
 
 
-class SectorFilter(filters.BaseInFilter, filters.CharFilter):
-    """Comma-separated sector slugs, each with every sector below it.
+class SectorSlugsField(django_filters.fields.BaseCSVField, forms.CharField):
+    """Comma-separated sector slugs, each naming a sector; one query to check them."""
 
-    Delegates to the queryset's `in_sectors`, which each filtered model
-    defines for its own path to a sector. A slug that names no sector is a
-    400, found without a query of its own: the list's query also requires
-    every slug to name a sector, so the list is empty unless they all do,
-    and only an empty list looks for the culprit (`check_when_empty`).
-    """
-
-    def filter(self, qs, value):
-        if not value:
-            return qs
-        if not all(value):
-            raise ValidationError(
-                {self.parameter_name: ["Give sector slugs separated by commas."]}
+    def clean(self, value):
+        slugs = super().clean(value)
+        if not slugs:
+            return slugs
+        if not all(slugs):
+            raise forms.ValidationError(
+                "Give sector slugs separated by commas.", code="invalid"
             )
-        slugs = list(dict.fromkeys(value))
-        check_when_empty(self.parent.request, lambda: self.check_slugs(slugs))
-        named = Sector.objects.filter(slug__in=slugs).order_by()
-        return (
-            qs.in_sectors(slugs)
-            .alias(
-                sectors_named=Subquery(named.values(n=Func(F("pk"), function="COUNT")))
-            )
-            .filter(sectors_named=len(slugs))
-        )
-
-    def check_slugs(self, slugs):
+        slugs = list(dict.fromkeys(slugs))
         known = set(
             Sector.objects.filter(slug__in=slugs).values_list("slug", flat=True)
         )
         if unknown := [slug for slug in slugs if slug not in known]:
-            raise ValidationError({self.parameter_name: [str(UnknownSectors(unknown))]})
-
-    @property
-    def parameter_name(self):
-        return next(name for name, f in self.parent.filters.items() if f is self)
+            raise forms.ValidationError(str(UnknownSectors(unknown)), code="invalid")
+        return slugs
 
 
-def check_when_empty(request, check):
-    """Run `check` (which may raise a 400) if the list `request` asks for is empty.
+class SectorFilter(filters.BaseInFilter, filters.CharFilter):
+    """Comma-separated sector slugs, each with every sector below it.
 
-    For parameters whose validity the list's own query decides: an extra
-    query only where it can change the answer (CRMViewSet.paginate_queryset).
+    Delegates to the queryset's `in_sectors`, which each filtered model
+    defines by its path to a sector. A slug that names no sector is a 400.
     """
-    if request is not None:
-        request.crm_checks_when_empty = [
-            *getattr(request, "crm_checks_when_empty", []),
-            check,
-        ]
+
+    base_field_class = SectorSlugsField
+
+    def filter(self, qs, value):
+        return qs.in_sectors(value) if value else qs
 
 
 class StableOrderingFilter(filters.OrderingFilter):

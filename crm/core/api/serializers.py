@@ -3,15 +3,17 @@
 from rest_framework import serializers
 
 from crm.core.models import ExchangeRate, Sector
+from crm.core.money import DECIMAL_PLACES, SUM_MAX_DIGITS
 from crm.core.services import record_save
-
-MONEY_MAX_DIGITS = 22
 
 
 def money_field(**kwargs):
     """A read-only USD figure, rendered as a decimal string with cents."""
     return serializers.DecimalField(
-        max_digits=MONEY_MAX_DIGITS, decimal_places=2, read_only=True, **kwargs
+        max_digits=SUM_MAX_DIGITS,
+        decimal_places=DECIMAL_PLACES,
+        read_only=True,
+        **kwargs,
     )
 
 

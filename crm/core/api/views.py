@@ -33,15 +33,6 @@ class CRMViewSet(RecordHistoryMixin, ConditionalRequestsMixin, viewsets.ModelVie
             return queryset
         return super().filter_queryset(queryset)
 
-    def paginate_queryset(self, queryset):
-        page = super().paginate_queryset(queryset)
-        if page is not None and not page:
-            # Parameters the list's query validated by matching nothing
-            # (crm.core.api.filters.check_when_empty) say why it is empty.
-            for check in getattr(self.request, "crm_checks_when_empty", ()):
-                check()
-        return page
-
     def perform_create(self, serializer):
         serializer.save()
         self._reload(serializer)

@@ -45,53 +45,40 @@ class StakeExistsInFilter(NumberInFilter):
         )
 
 
-class StakeConditionMixin:
-    """A condition on one stake, validated here and applied by the FilterSet.
-
-    `stake_min`, `stake_max` and `stake_status` must hold for the *same*
-    stake, so InvestorFilterSet.filter_queryset turns them into one EXISTS.
-    """
-
-    def filter(self, qs, value):
-        return qs
-
-
-class StakeAmountFilter(StakeConditionMixin, filters.NumberFilter):
-    pass
-
-
-class StakeStatusFilter(StakeConditionMixin, ChoiceInFilter):
-    pass
-
-
 class InvestorFilterSet(CRMFilterSet):
-    STAKE_PARAMETERS = ("stake_min", "stake_max", "stake_status")
+    # Conditions on one stake: given together, the same stake meets them all.
+    HOLDING_PARAMETERS = ("portfolio_sector", "stake_min", "stake_max", "stake_status")
 
     sector = SectorFilter(
         field_name="sectors",
         lookup_expr="in",
-        help_text="Sector slugs, any of; a sector includes its sub-sectors.",
+        help_text="The investor's declared focus sectors (slugs, any of); a sector "
+        "includes its sub-sectors. For what it holds, see portfolio_sector.",
+    )
+    portfolio_sector = SectorFilter(
+        method="filter_holding",
+        help_text="Invests in: has a held stake (or one of stake_status) in a "
+        "company of one of these sectors (slugs, any of) or their sub-sectors. "
+        "With stake_min, stake_max or stake_status, the same stake meets them all.",
     )
     country = country_filter(help_text="HQ country: ISO 3166-1 alpha-2 codes, any of.")
     kind = choices_filter("kind", Investor.Kind.choices, "Investor kinds, any of.")
-    stake_min = StakeAmountFilter(
-        field_name="stakes__amount_usd",
-        lookup_expr="gte",
-        help_text="Has at least one stake of this many USD or more "
-        "(within stake_max and stake_status if given; any status otherwise).",
+    stake_min = filters.NumberFilter(
+        method="filter_holding",
+        help_text="Has a held stake (committed or closed; or one of stake_status) "
+        "of at least this many USD, meeting portfolio_sector and stake_max too.",
     )
-    stake_max = StakeAmountFilter(
-        field_name="stakes__amount_usd",
-        lookup_expr="lte",
-        help_text="Has at least one stake of this many USD or less "
-        "(within stake_min and stake_status if given; any status otherwise).",
+    stake_max = filters.NumberFilter(
+        method="filter_holding",
+        help_text="Has a held stake (committed or closed; or one of stake_status) "
+        "of at most this many USD, meeting portfolio_sector and stake_min too.",
     )
-    stake_status = StakeStatusFilter(
-        field_name="stakes__status",
-        lookup_expr="in",
+    stake_status = ChoiceInFilter(
+        method="filter_holding",
         choices=_stake_statuses(),
-        help_text="Stake statuses, any of: only such stakes count for stake_min "
-        "and stake_max; alone, investors with at least one stake in these statuses.",
+        help_text="Stake statuses, any of: the stakes that stake_min, stake_max and "
+        "portfolio_sector look at instead of held ones; alone, investors with at "
+        "least one stake in these statuses.",
     )
     total_stake_min = filters.NumberFilter(
         field_name="total_stake_usd",
@@ -128,19 +115,26 @@ class InvestorFilterSet(CRMFilterSet):
         model = Investor
         fields = []
 
-    def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
-        # In one filter() call, lookups through `stakes` share one join, so
-        # every condition applies to the same stake.
-        conditions = {
-            f"{self.filters[name].field_name.removeprefix('stakes__')}"
-            f"__{self.filters[name].lookup_expr}": value
-            for name in self.STAKE_PARAMETERS
-            if (value := self.form.cleaned_data.get(name)) not in EMPTY_VALUES
+    def filter_holding(self, queryset, name, value):
+        """One EXISTS over the stakes for every holding parameter given.
+
+        django-filter calls this once per parameter; the first one given
+        applies them all, the others find their condition already there.
+        """
+        given = {
+            parameter: self.form.cleaned_data[parameter]
+            for parameter in self.HOLDING_PARAMETERS
+            if self.form.cleaned_data.get(parameter) not in EMPTY_VALUES
         }
-        if not conditions:
+        if name != next(iter(given)):
             return queryset
-        return queryset.with_stake(self.request.user, **conditions)
+        return queryset.holding(
+            self.request.user,
+            statuses=given.get("stake_status"),
+            amount_min=given.get("stake_min"),
+            amount_max=given.get("stake_max"),
+            sectors=given.get("portfolio_sector"),
+        )
 
     def filter_search(self, queryset, name, value):
         # The ids of one UNION, each side answered by trigram indexes on

@@ -22,15 +22,19 @@ class InvestorSerializer(CountryFieldMixin, ValidatedModelSerializer):
     )
     # Derived from stakes and the contact log by Investor.objects.with_figures().
     total_stake_usd = money_field(
-        help_text="Sum of the investor's stakes in USD; declined stakes do not count."
+        help_text="Sum of the investor's held stakes (committed and closed) in USD."
     )
     largest_stake_usd = money_field(
         allow_null=True,
-        help_text="The largest stake in USD (declined stakes do not count); null without stakes.",
+        help_text="The largest held stake (committed or closed) in USD; null without one.",
     )
     portfolio_count = serializers.IntegerField(
         read_only=True,
-        help_text="Number of distinct companies with a stake that counts.",
+        help_text="Number of distinct companies in which the investor holds a stake "
+        "(committed or closed).",
+    )
+    pipeline_usd = money_field(
+        help_text="Pipeline, not held: sum of the stakes still prospects or in talks, in USD."
     )
     last_interaction_at = serializers.DateTimeField(
         read_only=True,
@@ -56,6 +60,7 @@ class InvestorSerializer(CountryFieldMixin, ValidatedModelSerializer):
             "total_stake_usd",
             "largest_stake_usd",
             "portfolio_count",
+            "pipeline_usd",
             "last_interaction_at",
             "created_at",
             "updated_at",

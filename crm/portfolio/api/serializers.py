@@ -10,6 +10,7 @@ from crm.core.api.serializers import (
 )
 from crm.core.models import Sector
 from crm.portfolio.models import Company, FundingRound, Stake
+from crm.portfolio.services import round_save, stake_save
 
 
 class CompanySerializer(CountryFieldMixin, ValidatedModelSerializer):
@@ -102,17 +103,14 @@ class FundingRoundSerializer(ValidatedModelSerializer):
             }
         }
 
-    def validate(self, attrs):
-        round_ = FundingRound(
-            confidential=attrs.get(
-                "confidential", getattr(self.instance, "confidential", False)
-            )
+    def save_instance(self, instance, many_to_many):
+        # Checks who may wall the round off, and moves its stakes between the
+        # open and walled figures when that changes.
+        return round_save(
+            funding_round=instance,
+            teams=many_to_many.get("teams"),
+            user=self.context["request"].user,
         )
-        teams = attrs.get("teams")
-        if teams is None:
-            teams = list(self.instance.teams.all()) if self.instance else []
-        round_.check_confidentiality(teams, self.context["request"].user)
-        return attrs
 
 
 class StakeSerializer(ValidatedModelSerializer):
@@ -140,3 +138,7 @@ class StakeSerializer(ValidatedModelSerializer):
             "created_at",
             "updated_at",
         ]
+
+    def save_instance(self, instance, many_to_many):
+        # The investors' stored figures follow every stake write.
+        return stake_save(stake=instance, user=self.context["request"].user)

@@ -13,6 +13,7 @@ from crm.portfolio.api.serializers import (
     StakeSerializer,
 )
 from crm.portfolio.models import Company, FundingRound, Stake
+from crm.portfolio.services import stake_delete
 
 
 class CompanyViewSet(CRMViewSet):
@@ -44,3 +45,6 @@ class StakeViewSet(CRMViewSet):
     queryset = Stake.objects.all()
     serializer_class = StakeSerializer
     filterset_class = StakeFilterSet
+
+    def perform_destroy(self, instance):
+        stake_delete(stake=instance, user=self.request.user)

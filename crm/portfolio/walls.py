@@ -3,12 +3,17 @@
 A round marked confidential is visible only to the members of its teams (and
 superusers); so are its stakes, the interactions and deal notes about it, and
 everything computed from them. Every door (admin, API, search, figures)
-filters through `visible_rounds_q`, by way of the querysets' `visible_to`.
+filters through `visible_rounds_q`, by way of the querysets' `visible_to`
+(`RoundWalledQuerySet`). Apps below this one (investors) reach the same rules
+through the querysets of the related models, never by importing this module.
 """
 
 from django.db.models import Q
 
-from crm.core.models import Team
+from crm.core.models import CRMQuerySet, Team
+
+# Per-request cache of `confidential_rounds_seen_by`, on the user object.
+SEEN_ROUNDS_ATTRIBUTE = "_crm_confidential_rounds"
 
 
 def sees_everything(user):
@@ -25,15 +30,21 @@ def confidential_rounds_seen_by(user):
     """
     if user is None or not user.is_authenticated:
         return frozenset()
-    cached = getattr(user, "_crm_confidential_rounds", None)
+    cached = getattr(user, SEEN_ROUNDS_ATTRIBUTE, None)
     if cached is None:
         cached = frozenset(
             Team.confidential_rounds.through.objects.filter(
                 team__members=user
             ).values_list("fundinground_id", flat=True)
         )
-        user._crm_confidential_rounds = cached
+        setattr(user, SEEN_ROUNDS_ATTRIBUTE, cached)
     return cached
+
+
+def forget_rounds_seen(user):
+    """Drop the cached ids: a write changed which rounds `user` may see."""
+    if user is not None and hasattr(user, SEEN_ROUNDS_ATTRIBUTE):
+        delattr(user, SEEN_ROUNDS_ATTRIBUTE)
 
 
 def visible_rounds_q(user, path=""):
@@ -51,3 +62,25 @@ def visible_rounds_q(user, path=""):
     if seen := confidential_rounds_seen_by(user):
         visible |= Q(**{f"{prefix}pk__in": sorted(seen)})
     return visible
+
+
+class RoundWalledQuerySet(CRMQuerySet):
+    """Rows hidden behind their funding round's wall: rounds, stakes, the contact log, notes."""
+
+    # The lookup from a row to its round; empty for rounds themselves.
+    round_path = "round"
+
+    def visible_to(self, user):
+        return self.filter(self.visibility_q(user))
+
+    def visibility_q(self, user):
+        """The filter `visible_to` applies, for tables with the same round field (history)."""
+        return visible_rounds_q(user, self.round_path)
+
+    # For the apps below this one (core, investors), which reach these rules
+    # through a walled model's queryset instead of importing this module.
+    def sees_everything(self, user):
+        return sees_everything(user)
+
+    def confidential_rounds_seen_by(self, user):
+        return confidential_rounds_seen_by(user)

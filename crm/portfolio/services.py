@@ -1,0 +1,178 @@
+"""Writes of stakes and funding rounds: the figures stored on investors follow them.
+
+Every door (admin forms, inlines and bulk deletes, the API, the demo loader,
+restores) writes stakes and rounds through these functions. Each validates
+through the model (`record_save`), writes, and recomputes the stored stake
+figures of every investor the write touched, in one transaction.
+
+Rows are locked in one order, the stake, then its rounds, then the investors
+(`refresh_stake_figures`), so that writes which change which stakes are
+walled serialise: a round made confidential while a stake moves into it
+waits for the stake (or the stake for the round), and every committed state
+has the figures a recount gives (`manage.py check_figures`).
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from crm.core.deletion import delete_record
+from crm.core.services import record_save
+from crm.investors.models import Investor
+from crm.portfolio.models import FundingRound, Stake
+from crm.portfolio.walls import forget_rounds_seen
+
+
+def investor_figures_refresh(investor_ids):
+    """Recompute the stored stake figures of these investors (crm.investors.models)."""
+    ids = {pk for pk in investor_ids if pk is not None}
+    if ids:
+        Investor.objects.filter(pk__in=ids).refresh_stake_figures()
+
+
+def _lock_rounds(round_ids):
+    # A round's `confidential` decides which figures its stakes count in.
+    ids = sorted(pk for pk in round_ids if pk is not None)
+    if ids:
+        list(
+            FundingRound.objects.filter(pk__in=ids)
+            .select_for_update()
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+
+
+def _stored_stake(stake):
+    """The stake's row as committed, locked: where it counted before this write."""
+    if stake.pk is None:
+        return None
+    return (
+        Stake.objects.select_for_update()
+        .filter(pk=stake.pk)
+        .values("investor_id", "round_id")
+        .first()
+    )
+
+
+def stake_save(*, stake, user=None):
+    """Validate and save `stake`; refresh the figures of its investor (and its old one)."""
+    with transaction.atomic():
+        before = _stored_stake(stake) or {}
+        _lock_rounds({before.get("round_id"), stake.round_id})
+        if (
+            user is not None
+            and stake.round_id
+            and not FundingRound.objects.visible_to(user).filter(pk=stake.round_id)
+        ):
+            # Entry points offer only visible rounds; this holds for every door.
+            raise ValidationError({"round": "No such round."})
+        record_save(instance=stake)
+        investor_figures_refresh({before.get("investor_id"), stake.investor_id})
+    return stake
+
+
+def stake_delete(*, stake, user=None):
+    """Delete `stake` and take it out of its investor's figures."""
+    with transaction.atomic():
+        before = _stored_stake(stake) or {}
+        _lock_rounds({before.get("round_id")})
+        delete_record(stake)
+        investor_figures_refresh({before.get("investor_id")})
+
+
+def _refuse_company_move(funding_round, company_id):
+    """A round keeps its company while records about it name that company."""
+    if company_id is None or company_id == funding_round.company_id:
+        return
+    dependants = [
+        (funding_round.stakes.count(), "stake", "stakes"),
+        (
+            funding_round.interactions.count(),
+            "contact-log entry",
+            "contact-log entries",
+        ),
+        (funding_round.notes.count(), "deal note", "deal notes"),
+    ]
+    named = [
+        f"{count} {one if count == 1 else many}"
+        for count, one, many in dependants
+        if count
+    ]
+    if named:
+        raise ValidationError(
+            {
+                "company": f"This round has {', '.join(named)} of its company: "
+                "move or delete them before moving the round to another company."
+            }
+        )
+
+
+MANAGE_CONFIDENTIALITY = "portfolio.manage_confidentiality"
+
+
+def _check_walling_allowed(
+    user, *, confidential_before, teams_before, funding_round, teams
+):
+    """Only holders of "Can manage confidentiality" wall rounds, and only with their teams.
+
+    Otherwise anyone in any team could hide a round (and part of a company's
+    figures) from everyone else. Writes with no user (commands) are trusted.
+    """
+    teams_after = {team.pk for team in teams}
+    if user is None or (
+        funding_round.confidential == confidential_before
+        and teams_after == teams_before
+    ):
+        return
+    if not user.has_perm(MANAGE_CONFIDENTIALITY):
+        raise PermissionDenied(
+            "Making a round confidential, making it open again or changing its "
+            "teams needs the permission “Can manage confidentiality” "
+            f"({MANAGE_CONFIDENTIALITY})."
+        )
+    if user.is_superuser:
+        return
+    own = set(user.crm_teams.values_list("pk", flat=True))
+    if teams_after - teams_before - own:
+        raise ValidationError({"teams": "Add only teams you belong to."})
+
+
+def round_save(*, funding_round, teams=None, user=None):
+    """Validate and save a round with its teams; a change of confidentiality moves
+    its stakes between the open and the walled figures of their investors.
+
+    `teams` None keeps the round's teams. Only teams `user` belongs to may wall
+    a round off (`FundingRound.check_confidentiality`).
+    """
+    with transaction.atomic():
+        before = None
+        if funding_round.pk is not None:
+            before = (
+                FundingRound.objects.select_for_update()
+                .filter(pk=funding_round.pk)
+                .values("confidential", "company_id")
+                .first()
+            )
+        teams_before = (
+            set(funding_round.teams.values_list("pk", flat=True)) if before else set()
+        )
+        if teams is None:
+            teams = list(funding_round.teams.all()) if before else []
+        _check_walling_allowed(
+            user,
+            confidential_before=before["confidential"] if before else False,
+            teams_before=teams_before,
+            funding_round=funding_round,
+            teams=teams,
+        )
+        funding_round.check_confidentiality(teams, user)
+        if before:
+            stored = FundingRound(pk=funding_round.pk, company_id=before["company_id"])
+            _refuse_company_move(stored, funding_round.company_id)
+        record_save(instance=funding_round, many_to_many={"teams": teams})
+        if before and before["confidential"] != funding_round.confidential:
+            investor_figures_refresh(
+                funding_round.stakes.values_list("investor_id", flat=True).distinct()
+            )
+    # The rounds the writer may see changed with the write.
+    forget_rounds_seen(user)
+    return funding_round
