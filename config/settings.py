@@ -1,8 +1,8 @@
 """Settings for the investor CRM, read from the environment.
 
-Every variable is listed in `.env.example` and in the README's configuration
-table. The defaults are safe for a developer's machine: SQLite in the project
-folder, DEBUG off, hosts limited to loopback.
+Every variable is listed in `.env.example` and in docs/operations.md
+(tests/test_docs.py checks both). The defaults are safe for a developer's
+machine: SQLite in the project folder, DEBUG off, hosts limited to loopback.
 """
 
 import re
