@@ -32,12 +32,6 @@ CRM_APPS = {"core", "investors", "portfolio", "notes"}
 
 
 @pytest.fixture
-def deal_client(client, deal_team_user):
-    client.force_login(deal_team_user)
-    return client
-
-
-@pytest.fixture
 def investor():
     return InvestorFactory(name="Alibaba Group", city="Hangzhou", country="CN")
 

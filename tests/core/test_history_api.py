@@ -18,7 +18,6 @@ from tests.factories import (
     ExchangeRateFactory,
     FundingRoundFactory,
     InvestorFactory,
-    SectorFactory,
     StakeFactory,
     UserFactory,
 )
@@ -41,17 +40,10 @@ def history_url(resource, pk):
     return f"/api/v1/{resource}/{pk}/history/"
 
 
-@pytest.fixture
-def sectors():
-    ai = SectorFactory(name="Artificial intelligence", slug="artificial-intelligence")
-    cv = SectorFactory(name="Computer vision", slug="computer-vision", parent=ai)
-    return ai, cv
-
-
 def test_an_investors_history_lists_its_changes_newest_first(
-    api, deal_team_user, sectors
+    api, deal_team_user, sector_tree
 ):
-    ai, cv = sectors
+    ai, cv, _ = sector_tree
     pk = api.post(
         "/api/v1/investors/",
         {
@@ -310,9 +302,9 @@ def test_an_old_reference_to_a_hidden_round_reads_as_null(walled, member, outsid
 
 
 def test_the_history_route_reads_a_fixed_number_of_queries(
-    api, sectors, django_assert_num_queries
+    api, sector_tree, django_assert_num_queries
 ):
-    ai, _ = sectors
+    ai = sector_tree.ai
     investor = InvestorFactory(name="Alibaba Group")
     url = history_url("investors", investor.pk)
     api.patch(f"/api/v1/investors/{investor.pk}/", {"sectors": [ai.slug]})

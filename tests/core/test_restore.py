@@ -19,7 +19,6 @@ from tests.factories import (
     FundingRoundFactory,
     InteractionFactory,
     InvestorFactory,
-    SectorFactory,
     StakeFactory,
     UserFactory,
 )
@@ -56,9 +55,8 @@ def entries(model, pk):
 
 
 @pytest.fixture
-def alibaba():
-    ai = SectorFactory(name="Artificial intelligence", slug="artificial-intelligence")
-    cv = SectorFactory(name="Computer vision", slug="computer-vision", parent=ai)
+def alibaba(sector_tree):
+    ai, cv, _ = sector_tree
     return InvestorFactory(
         name="Alibaba Group",
         kind=Investor.Kind.STRATEGIC,

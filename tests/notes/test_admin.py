@@ -29,12 +29,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def deal_client(client, deal_team_user):
-    client.force_login(deal_team_user)
-    return client
-
-
-@pytest.fixture
 def colleague(db):
     return UserFactory(username="colleague", is_staff=True, groups=["Deal team"])
 

@@ -26,12 +26,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def deal_client(client, deal_team_user):
-    client.force_login(deal_team_user)
-    return client
-
-
-@pytest.fixture
 def sector_tree():
     """Artificial intelligence > Computer vision, and Fintech beside them."""
     ai = SectorFactory(name="Artificial intelligence", slug="ai")
