@@ -8,15 +8,12 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from config.api_router import router
-from crm.core.models import Team
 from crm.investors.models import Investor
 from crm.notes.models import Interaction
-from crm.portfolio.models import FundingRound, Stake
+from crm.portfolio.models import Stake
 from tests.factories import (
-    CompanyFactory,
     ContactFactory,
     ExchangeRateFactory,
-    FundingRoundFactory,
     InvestorFactory,
     StakeFactory,
     UserFactory,
@@ -221,38 +218,6 @@ def test_history_needs_the_resources_view_permission(analyst_api):
 
 
 # Ethical walls: what the user may not see has no visible history.
-
-
-@pytest.fixture
-def member():
-    return UserFactory(username="member", groups=["Deal team"], is_staff=True)
-
-
-@pytest.fixture
-def outsider():
-    return UserFactory(username="outsider", groups=["Deal team"], is_staff=True)
-
-
-@pytest.fixture
-def walled(member):
-    team = Team.objects.create(name="Project Sun")
-    team.members.add(member)
-    sensetime = CompanyFactory(name="SenseTime")
-    public = FundingRoundFactory(company=sensetime, name="Series C")
-    secret = FundingRoundFactory(
-        company=sensetime,
-        name="Series D",
-        status=FundingRound.Status.OPEN,
-        confidential=True,
-    )
-    secret.teams.set([team])
-    stake = StakeFactory(
-        investor=InvestorFactory(name="SoftBank Vision Fund"),
-        company=sensetime,
-        round=secret,
-        amount=950 * M,
-    )
-    return {"public": public, "secret": secret, "stake": stake}
 
 
 def logged_in(user):
