@@ -11,7 +11,12 @@ from rest_framework.test import APIClient
 from crm.accounts.models import ApiToken
 from crm.accounts.services import api_token_create
 from crm.core.models import Sector
-from tests.factories import ExchangeRateFactory, SectorFactory, UserFactory
+from tests.factories import (
+    ExchangeRateFactory,
+    InvestorFactory,
+    SectorFactory,
+    UserFactory,
+)
 
 
 def pytest_configure(config):
@@ -136,6 +141,14 @@ def sector_tree(db):
 
 
 @pytest.fixture
+def faces(sector_tree):
+    """Face recognition, a third level: ai > vision > faces."""
+    return SectorFactory(
+        name="Face recognition", slug="face-recognition", parent=sector_tree.vision
+    )
+
+
+@pytest.fixture
 def cny_rates(db):
     """CNY at 0.15 USD from 2018-01-01, at 0.16 USD from 2018-06-01."""
     return [
@@ -150,3 +163,27 @@ def cny_rates(db):
             valid_from=datetime.date(2018, 6, 1),
         ),
     ]
+
+
+# The usual investors: name and country only; a test that asserts more of an
+# investor says so where it makes one.
+
+
+@pytest.fixture
+def alibaba(db):
+    return InvestorFactory(name="Alibaba Group", country="CN")
+
+
+@pytest.fixture
+def softbank(db):
+    return InvestorFactory(name="SoftBank Vision Fund", country="JP")
+
+
+@pytest.fixture
+def fidelity(db):
+    return InvestorFactory(name="Fidelity International", country="GB")
+
+
+@pytest.fixture
+def hopu(db):
+    return InvestorFactory(name="HOPU Capital", country="HK")

@@ -13,14 +13,6 @@ from tests.factories import ExchangeRateFactory, SectorFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def faces(sector_tree):
-    """Face recognition, a third level: ai > vision > faces."""
-    return SectorFactory(
-        name="Face recognition", slug="face-recognition", parent=sector_tree.vision
-    )
-
-
 # Sector
 
 

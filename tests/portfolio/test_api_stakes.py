@@ -4,12 +4,9 @@ from decimal import Decimal
 import pytest
 
 from crm.portfolio.models import Stake
+from tests.api_pages import ids, iso
 from tests.factories import (
-    CompanyFactory,
-    ExchangeRateFactory,
     FundingRoundFactory,
-    InvestorFactory,
-    SectorFactory,
     StakeFactory,
 )
 
@@ -18,44 +15,16 @@ pytestmark = pytest.mark.django_db
 URL = "/api/v1/stakes/"
 
 
-def iso(moment):
-    return moment.isoformat().replace("+00:00", "Z")
-
-
-def ids(response):
-    assert response.status_code == 200, response.json()
-    return [row["id"] for row in response.json()["results"]]
-
-
 @pytest.fixture
-def cny():
-    """CNY at 0.15 USD from 2018-01-01, 0.16 from 2018-06-01."""
-    ExchangeRateFactory(
-        currency="CNY",
-        usd_per_unit=Decimal("0.15"),
-        valid_from=datetime.date(2018, 1, 1),
-    )
-    ExchangeRateFactory(
-        currency="CNY",
-        usd_per_unit=Decimal("0.16"),
-        valid_from=datetime.date(2018, 6, 1),
-    )
-
-
-@pytest.fixture
-def world(cny):
+def world(cny_rates, sensetime, megvii, stripe, alibaba, fidelity, softbank):
     """Companies, investors and SenseTime's Series C, without stakes."""
-    ai = SectorFactory(name="Artificial intelligence", slug="artificial-intelligence")
-    cv = SectorFactory(name="Computer vision", slug="computer-vision", parent=ai)
-    fintech = SectorFactory(name="Fintech", slug="fintech")
-    sensetime = CompanyFactory(name="SenseTime", sector=cv, country="CN")
     return {
         "sensetime": sensetime,
-        "megvii": CompanyFactory(name="Megvii", sector=ai, country="CN"),
-        "stripe": CompanyFactory(name="Stripe", sector=fintech, country="US"),
-        "alibaba": InvestorFactory(name="Alibaba Group", country="CN"),
-        "fidelity": InvestorFactory(name="Fidelity International", country="GB"),
-        "softbank": InvestorFactory(name="SoftBank Vision Fund", country="JP"),
+        "megvii": megvii,
+        "stripe": stripe,
+        "alibaba": alibaba,
+        "fidelity": fidelity,
+        "softbank": softbank,
         "series_c": FundingRoundFactory(
             company=sensetime, name="Series C", announced_on=datetime.date(2018, 4, 9)
         ),
