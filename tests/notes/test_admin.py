@@ -28,11 +28,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def colleague(db):
-    return UserFactory(username="colleague", is_staff=True, groups=["Deal team"])
-
-
 def at(month, day):
     return datetime.datetime(2018, month, day, 9, tzinfo=datetime.UTC)
 

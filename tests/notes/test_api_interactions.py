@@ -5,13 +5,9 @@ from django.utils import timezone
 
 from crm.investors.models import Contact
 from crm.notes.models import Interaction, InteractionContact
+from tests.api_pages import ids, iso
 from tests.factories import (
-    CompanyFactory,
-    ContactFactory,
-    FundingRoundFactory,
     InteractionFactory,
-    InvestorFactory,
-    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -21,37 +17,6 @@ URL = "/api/v1/interactions/"
 
 def at(day, hour=9):
     return datetime.datetime(2018, 7, day, hour, tzinfo=datetime.UTC)
-
-
-def iso(value):
-    return value.isoformat().replace("+00:00", "Z")
-
-
-def ids(response):
-    assert response.status_code == 200, response.json()
-    return [row["id"] for row in response.json()["results"]]
-
-
-@pytest.fixture
-def world(deal_team_user):
-    """Two investors with their people, two companies with a round each."""
-    alibaba = InvestorFactory(name="Alibaba Group")
-    softbank = InvestorFactory(name="SoftBank Vision Fund")
-    sensetime = CompanyFactory(name="SenseTime")
-    megvii = CompanyFactory(name="Megvii")
-    return {
-        "alibaba": alibaba,
-        "softbank": softbank,
-        "tsai": ContactFactory(investor=alibaba, first_name="Joe", last_name="Tsai"),
-        "wu": ContactFactory(investor=alibaba, first_name="Wei", last_name="Wu"),
-        "son": ContactFactory(investor=softbank, first_name="Masa", last_name="Son"),
-        "sensetime": sensetime,
-        "megvii": megvii,
-        "series_c": FundingRoundFactory(company=sensetime, name="Series C"),
-        "megvii_d": FundingRoundFactory(company=megvii, name="Series D"),
-        "me": deal_team_user,
-        "colleague": UserFactory(username="colleague"),
-    }
 
 
 @pytest.fixture

@@ -3,40 +3,14 @@ import datetime
 import pytest
 
 from crm.notes.models import DealNote
+from tests.api_pages import ids, iso
 from tests.factories import (
-    CompanyFactory,
     DealNoteFactory,
-    FundingRoundFactory,
-    InvestorFactory,
-    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/notes/"
-
-
-def iso(value):
-    return value.isoformat().replace("+00:00", "Z")
-
-
-def ids(response):
-    assert response.status_code == 200, response.json()
-    return [row["id"] for row in response.json()["results"]]
-
-
-@pytest.fixture
-def world(deal_team_user):
-    sensetime = CompanyFactory(name="SenseTime")
-    return {
-        "alibaba": InvestorFactory(name="Alibaba Group"),
-        "softbank": InvestorFactory(name="SoftBank Vision Fund"),
-        "sensetime": sensetime,
-        "megvii": CompanyFactory(name="Megvii"),
-        "series_c": FundingRoundFactory(company=sensetime, name="Series C"),
-        "me": deal_team_user,
-        "colleague": UserFactory(username="colleague"),
-    }
 
 
 @pytest.fixture
