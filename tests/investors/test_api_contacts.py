@@ -3,30 +3,12 @@ import datetime
 import pytest
 
 from crm.investors.models import Contact
-from tests.factories import ContactFactory, InteractionFactory, InvestorFactory
+from tests.api_pages import ids, iso
+from tests.factories import ContactFactory, InteractionFactory
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/contacts/"
-
-
-def iso(moment):
-    return moment.isoformat().replace("+00:00", "Z")
-
-
-def ids(response):
-    assert response.status_code == 200, response.json()
-    return [contact["id"] for contact in response.json()["results"]]
-
-
-@pytest.fixture
-def alibaba():
-    return InvestorFactory(name="Alibaba Group", country="CN")
-
-
-@pytest.fixture
-def hopu():
-    return InvestorFactory(name="HOPU Capital", country="HK")
 
 
 @pytest.fixture

@@ -4,13 +4,13 @@ from decimal import Decimal
 import pytest
 
 from crm.investors.models import Contact, Investor
+from tests.api_pages import ids, iso
 from tests.factories import (
     CompanyFactory,
     ContactFactory,
     DealNoteFactory,
     InteractionFactory,
     InvestorFactory,
-    SectorFactory,
     StakeFactory,
 )
 
@@ -19,35 +19,8 @@ pytestmark = pytest.mark.django_db
 URL = "/api/v1/investors/"
 
 
-def iso(moment):
-    return moment.isoformat().replace("+00:00", "Z")
-
-
 def at(day, hour=9):
     return datetime.datetime(2018, 7, day, hour, tzinfo=datetime.UTC)
-
-
-def ids(response):
-    assert response.status_code == 200, response.json()
-    return [investor["id"] for investor in response.json()["results"]]
-
-
-@pytest.fixture
-def sectors():
-    ai = SectorFactory(name="Artificial intelligence", slug="artificial-intelligence")
-    cv = SectorFactory(name="Computer vision", slug="computer-vision", parent=ai)
-    fintech = SectorFactory(name="Fintech", slug="fintech")
-    return ai, cv, fintech
-
-
-@pytest.fixture
-def sensetime():
-    return CompanyFactory(name="SenseTime")
-
-
-@pytest.fixture
-def megvii():
-    return CompanyFactory(name="Megvii")
 
 
 @pytest.fixture
