@@ -1,7 +1,7 @@
 import pytest
 
 from crm.core.models import Sector
-from tests.factories import CompanyFactory, SectorFactory
+from tests.factories import CompanyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -89,31 +89,6 @@ def test_it_deletes_an_unused_sector(admin_api, sector_tree):
 
 def test_the_deal_team_may_not_delete_reference_data(api, sector_tree):
     assert api.delete(f"{URL}{sector_tree[2].pk}/").status_code == 403
-
-
-def test_an_analyst_can_read_but_not_write(analyst_api, sector_tree):
-    assert analyst_api.get(URL).status_code == 200
-    response = analyst_api.post(URL, {"name": "Speech", "slug": "speech"})
-    assert response.status_code == 403
-
-
-def test_it_needs_credentials(anonymous_api, sector_tree):
-    response = anonymous_api.get(URL)
-
-    assert response.status_code == 401
-    assert response["WWW-Authenticate"] == "Bearer"
-
-
-def test_a_list_takes_the_same_queries_whatever_its_length(
-    api, sector_tree, django_assert_num_queries
-):
-    # Authentication: 1. the token with its user, 2. the user's permissions,
-    # 3. the user's groups' permissions. Then 4. COUNT(*), 5. the page with parents.
-    with django_assert_num_queries(5):
-        api.get(URL, {"page_size": 1})
-    SectorFactory(name="Speech", slug="speech", parent=sector_tree[0])
-    with django_assert_num_queries(5):
-        api.get(URL, {"page_size": 50})
 
 
 def test_unknown_api_urls_answer_json_404(api):

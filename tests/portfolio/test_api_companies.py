@@ -478,45 +478,7 @@ def test_an_unknown_sector_is_named_in_the_error(api, companies):
     assert response.json() == {"sector": ["Unknown sector: robotics."]}
 
 
-# Permissions
-
-
-def test_it_needs_credentials(anonymous_api, sensetime):
-    assert anonymous_api.get(URL).status_code == 401
-    assert anonymous_api.get(f"{URL}{sensetime.pk}/").status_code == 401
-    assert anonymous_api.post(URL, payload()).status_code == 401
-
-
-def test_an_analyst_can_read_but_not_write(analyst_api, sector_tree, sensetime):
-    detail = f"{URL}{sensetime.pk}/"
-
-    assert analyst_api.get(URL).status_code == 200
-    assert analyst_api.get(detail).status_code == 200
-    assert analyst_api.post(URL, payload()).status_code == 403
-    assert analyst_api.put(detail, payload()).status_code == 403
-    assert analyst_api.patch(detail, {"status": "public"}).status_code == 403
-    assert analyst_api.delete(detail).status_code == 403
-    sensetime.refresh_from_db()
-    assert sensetime.name == "SenseTime"
-    assert sensetime.status == Company.Status.PRIVATE
-
-
 # Speed
-
-
-def test_a_list_takes_the_same_queries_whatever_its_length(
-    api, companies, django_assert_num_queries
-):
-    StakeFactory(company=companies[0])
-    # Authentication: 1. the token with its user, 2. the user's permissions,
-    # 3. the user's groups' permissions. Then 4. COUNT(*), 5. the page with
-    # sector slugs joined and the figures as subqueries.
-    # Plus one after authentication: the confidential rounds the user's teams
-    # may see, read once per request (crm.core.visibility.confidential_rounds_seen_by).
-    with django_assert_num_queries(6):
-        api.get(URL, {"page_size": 1})
-    with django_assert_num_queries(6):
-        api.get(URL, {"page_size": 50})
 
 
 def test_a_filtered_list_takes_the_same_queries_whatever_its_length(
