@@ -13,32 +13,20 @@ from tests.admin_pages import (
     listed,
 )
 from tests.factories import (
+    EVERY_CRM_FACTORY,
     CompanyFactory,
     ContactFactory,
-    DealNoteFactory,
     ExchangeRateFactory,
     FundingRoundFactory,
-    InteractionFactory,
     InvestorFactory,
     SectorFactory,
-    StakeFactory,
 )
 
 pytestmark = pytest.mark.django_db
 
 EVERY_CRM_MODEL = pytest.mark.parametrize(
     "factory",
-    [
-        SectorFactory,
-        ExchangeRateFactory,
-        InvestorFactory,
-        ContactFactory,
-        CompanyFactory,
-        FundingRoundFactory,
-        StakeFactory,
-        InteractionFactory,
-        DealNoteFactory,
-    ],
+    EVERY_CRM_FACTORY,
     ids=lambda factory: factory._meta.model.__name__,
 )
 
