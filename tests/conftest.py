@@ -1,4 +1,7 @@
 import copy
+import datetime
+from decimal import Decimal
+from typing import NamedTuple
 
 import pytest
 from django.conf import settings
@@ -7,7 +10,13 @@ from rest_framework.test import APIClient
 
 from crm.accounts.models import ApiToken
 from crm.accounts.services import api_token_create
-from tests.factories import UserFactory
+from crm.core.models import Sector
+from tests.factories import (
+    ExchangeRateFactory,
+    InvestorFactory,
+    SectorFactory,
+    UserFactory,
+)
 
 
 def pytest_configure(config):
@@ -87,3 +96,94 @@ def admin_api(superuser):
 @pytest.fixture
 def anonymous_api():
     return APIClient()
+
+
+@pytest.fixture
+def deal_client(client, deal_team_user):
+    """The admin, logged in as a Deal team member."""
+    client.force_login(deal_team_user)
+    return client
+
+
+@pytest.fixture
+def analyst_client(client, analyst_user):
+    """The admin, logged in as an Analyst: may read, may not write."""
+    client.force_login(analyst_user)
+    return client
+
+
+@pytest.fixture
+def boss_client(client, superuser):
+    """The admin, logged in as a superuser: the only one who may delete."""
+    client.force_login(superuser)
+    return client
+
+
+# The worlds every app's tests share. Slugs are the sector's name in
+# lower case with hyphens, as in the demo data ("artificial-intelligence").
+
+
+class SectorTree(NamedTuple):
+    ai: Sector
+    vision: Sector
+    fintech: Sector
+
+
+@pytest.fixture
+def sector_tree(db):
+    """Artificial intelligence > Computer vision, and Fintech beside them."""
+    ai = SectorFactory(name="Artificial intelligence", slug="artificial-intelligence")
+    return SectorTree(
+        ai=ai,
+        vision=SectorFactory(name="Computer vision", slug="computer-vision", parent=ai),
+        fintech=SectorFactory(name="Fintech", slug="fintech"),
+    )
+
+
+@pytest.fixture
+def faces(sector_tree):
+    """Face recognition, a third level: ai > vision > faces."""
+    return SectorFactory(
+        name="Face recognition", slug="face-recognition", parent=sector_tree.vision
+    )
+
+
+@pytest.fixture
+def cny_rates(db):
+    """CNY at 0.15 USD from 2018-01-01, at 0.16 USD from 2018-06-01."""
+    return [
+        ExchangeRateFactory(
+            currency="CNY",
+            usd_per_unit=Decimal("0.15"),
+            valid_from=datetime.date(2018, 1, 1),
+        ),
+        ExchangeRateFactory(
+            currency="CNY",
+            usd_per_unit=Decimal("0.16"),
+            valid_from=datetime.date(2018, 6, 1),
+        ),
+    ]
+
+
+# The usual investors: name and country only; a test that asserts more of an
+# investor says so where it makes one.
+
+
+@pytest.fixture
+def alibaba(db):
+    return InvestorFactory(name="Alibaba Group", country="CN")
+
+
+@pytest.fixture
+def softbank(db):
+    return InvestorFactory(name="SoftBank Vision Fund", country="JP")
+
+
+@pytest.fixture
+def fidelity(db):
+    return InvestorFactory(name="Fidelity International", country="GB")
+
+
+@pytest.fixture
+def hopu(db):
+    return InvestorFactory(name="HOPU Capital", country="HK")

@@ -161,3 +161,17 @@ class DealNoteFactory(DjangoModelFactory):
     def _create(cls, model_class, *args, **kwargs):
         author = kwargs.pop("author")
         return deal_note_save(note=model_class(*args, **kwargs), author=author)
+
+
+# One factory per CRM model, for the tests that go over every model.
+EVERY_CRM_FACTORY = (
+    SectorFactory,
+    ExchangeRateFactory,
+    InvestorFactory,
+    ContactFactory,
+    CompanyFactory,
+    FundingRoundFactory,
+    StakeFactory,
+    InteractionFactory,
+    DealNoteFactory,
+)

@@ -13,46 +13,22 @@ from tests.admin_pages import (
     listed,
 )
 from tests.factories import (
+    EVERY_CRM_FACTORY,
     CompanyFactory,
     ContactFactory,
-    DealNoteFactory,
     ExchangeRateFactory,
     FundingRoundFactory,
-    InteractionFactory,
     InvestorFactory,
     SectorFactory,
-    StakeFactory,
 )
 
 pytestmark = pytest.mark.django_db
 
 EVERY_CRM_MODEL = pytest.mark.parametrize(
     "factory",
-    [
-        SectorFactory,
-        ExchangeRateFactory,
-        InvestorFactory,
-        ContactFactory,
-        CompanyFactory,
-        FundingRoundFactory,
-        StakeFactory,
-        InteractionFactory,
-        DealNoteFactory,
-    ],
+    EVERY_CRM_FACTORY,
     ids=lambda factory: factory._meta.model.__name__,
 )
-
-
-@pytest.fixture
-def deal_client(client, deal_team_user):
-    client.force_login(deal_team_user)
-    return client
-
-
-@pytest.fixture
-def analyst_client(client, analyst_user):
-    client.force_login(analyst_user)
-    return client
 
 
 # Permissions of the two groups, on every CRM model
@@ -140,22 +116,21 @@ def test_a_usd_rate_other_than_one_is_an_error_on_the_rate(deal_client):
 # Sectors and exchange rates
 
 
-def test_the_sector_changelist_and_change_form_open(deal_client):
-    ai = SectorFactory(name="Artificial intelligence", slug="ai")
-    vision = SectorFactory(name="Computer vision", slug="cv", parent=ai)
-
+def test_the_sector_changelist_and_change_form_open(deal_client, sector_tree):
     changelist = deal_client.get(changelist_url(Sector))
-    change_form = deal_client.get(change_url(vision))
+    change_form = deal_client.get(change_url(sector_tree.vision))
 
-    assert listed(changelist) == [ai, vision]
+    assert listed(changelist) == [
+        sector_tree.ai,
+        sector_tree.vision,
+        sector_tree.fintech,
+    ]
     assert change_form.status_code == 200
     assert "Artificial intelligence" in change_form.text
 
 
-def test_the_sector_parent_filter_lists_a_sectors_children(deal_client):
-    ai = SectorFactory(name="Artificial intelligence", slug="ai")
-    vision = SectorFactory(name="Computer vision", slug="cv", parent=ai)
-    SectorFactory(name="Fintech", slug="fintech")
+def test_the_sector_parent_filter_lists_a_sectors_children(deal_client, sector_tree):
+    ai, vision, _ = sector_tree
 
     response = deal_client.get(changelist_url(Sector), {"parent__id__exact": ai.pk})
 
@@ -168,9 +143,8 @@ def test_the_sector_parent_filter_lists_a_sectors_children(deal_client):
     ]
 
 
-def test_a_sector_cannot_move_below_its_own_sub_sector(deal_client):
-    ai = SectorFactory(name="Artificial intelligence", slug="ai")
-    vision = SectorFactory(name="Computer vision", slug="cv", parent=ai)
+def test_a_sector_cannot_move_below_its_own_sub_sector(deal_client, sector_tree):
+    ai, vision, _ = sector_tree
 
     response = deal_client.post(
         change_url(ai), {"name": ai.name, "slug": ai.slug, "parent": vision.pk}

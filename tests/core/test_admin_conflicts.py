@@ -14,27 +14,15 @@ from crm.notes.models import DealNote
 from crm.notes.services import deal_note_save
 from tests.admin_pages import add_url, change_url, management_form
 from tests.factories import (
-    CompanyFactory,
-    ContactFactory,
+    EVERY_CRM_FACTORY,
     DealNoteFactory,
-    ExchangeRateFactory,
-    FundingRoundFactory,
-    InteractionFactory,
     InvestorFactory,
-    SectorFactory,
-    StakeFactory,
     UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
 
 CRM_APPS = {"core", "investors", "portfolio", "notes"}
-
-
-@pytest.fixture
-def deal_client(client, deal_team_user):
-    client.force_login(deal_team_user)
-    return client
 
 
 @pytest.fixture
@@ -98,17 +86,7 @@ def test_every_crm_admin_builds_on_the_base_that_checks_for_conflicts():
 
 @pytest.mark.parametrize(
     "factory",
-    [
-        SectorFactory,
-        ExchangeRateFactory,
-        InvestorFactory,
-        ContactFactory,
-        CompanyFactory,
-        FundingRoundFactory,
-        StakeFactory,
-        InteractionFactory,
-        DealNoteFactory,
-    ],
+    EVERY_CRM_FACTORY,
     ids=lambda factory: factory._meta.model.__name__,
 )
 def test_every_change_form_carries_the_version_it_was_opened_on(admin_client, factory):

@@ -54,9 +54,9 @@ def changes_shown(response):
 
 
 def test_an_investors_history_page_shows_each_changed_fields_old_and_new_value(
-    client, superuser
+    client, superuser, sector_tree
 ):
-    ai = SectorFactory(name="Artificial intelligence", slug="artificial-intelligence")
+    ai = sector_tree.ai
     investor = InvestorFactory(name="HOPU Capital", city="Beijing")
     client.force_login(superuser)
     client.post(

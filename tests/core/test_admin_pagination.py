@@ -15,13 +15,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def boss_client(client, superuser):
-    """A superuser's: the deal team may not delete, so sees no actions bar."""
-    client.force_login(superuser)
-    return client
-
-
-@pytest.fixture
 def cap_of_five(monkeypatch):
     """A cap of 5 rows and pages of 2, so a few rows go past the cap."""
     monkeypatch.setattr(CappedCountPaginator, "max_count", 5)

@@ -14,7 +14,6 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from config.api_router import router
-from crm.core.models import Team
 from crm.investors.models import Investor
 from crm.portfolio.models import Company, FundingRound, Stake
 from tests.admin_pages import change_url, changelist_url, listed
@@ -35,19 +34,8 @@ M = Decimal(1_000_000)
 
 
 @pytest.fixture
-def member():
-    return UserFactory(username="member", groups=["Deal team"], is_staff=True)
-
-
-@pytest.fixture
-def outsider():
-    return UserFactory(username="outsider", groups=["Deal team"], is_staff=True)
-
-
-@pytest.fixture
-def world(member):
-    team = Team.objects.create(name="Project Sun")
-    team.members.add(member)
+def world(project_sun):
+    team = project_sun
     alibaba = InvestorFactory(name="Alibaba Group", country="CN")
     softbank = InvestorFactory(name="SoftBank Vision Fund", country="GB")
     sensetime = CompanyFactory(name="SenseTime")

@@ -47,13 +47,6 @@ def set_of(entry, field):
     return sorted(getattr(entry, field).values_list(related, flat=True))
 
 
-@pytest.fixture
-def sectors():
-    ai = SectorFactory(name="Artificial intelligence", slug="artificial-intelligence")
-    cv = SectorFactory(name="Computer vision", slug="computer-vision", parent=ai)
-    return ai, cv
-
-
 def test_every_crm_model_records_its_history():
     # The people present at an interaction are recorded with the interaction.
     recorded_with_their_parent = {"notes.interactioncontact"}
@@ -68,9 +61,9 @@ def test_every_crm_model_records_its_history():
 
 
 def test_an_investor_created_changed_and_deleted_over_the_api_has_one_entry_each(
-    api, admin_api, deal_team_user, superuser, sectors
+    api, admin_api, deal_team_user, superuser, sector_tree
 ):
-    ai, cv = sectors
+    ai, cv, _ = sector_tree
     created = api.post(
         "/api/v1/investors/",
         {"name": "HOPU Capital", "kind": "private_equity", "sectors": [cv.slug]},
@@ -208,16 +201,16 @@ def test_a_team_and_its_members_saved_in_the_admin_make_one_entry_per_save(
     ]
 
 
-def test_commands_and_services_record_no_user(sectors):
-    ai, _ = sectors
+def test_commands_and_services_record_no_user(sector_tree):
+    ai = sector_tree.ai
 
     assert kinds_and_users(ai) == [("+", None)]
 
 
 def test_deleting_a_sector_records_its_removal_from_the_investors_that_focused_on_it(
-    admin_api, superuser, sectors
+    admin_api, superuser, sector_tree
 ):
-    ai, cv = sectors
+    ai, cv, _ = sector_tree
     alibaba = InvestorFactory(name="Alibaba Group", sectors=[ai, cv])
 
     response = admin_api.delete(f"/api/v1/sectors/{cv.pk}/")

@@ -8,17 +8,13 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from config.api_router import router
-from crm.core.models import Team
 from crm.investors.models import Investor
 from crm.notes.models import Interaction
-from crm.portfolio.models import FundingRound, Stake
+from crm.portfolio.models import Stake
 from tests.factories import (
-    CompanyFactory,
     ContactFactory,
     ExchangeRateFactory,
-    FundingRoundFactory,
     InvestorFactory,
-    SectorFactory,
     StakeFactory,
     UserFactory,
 )
@@ -41,17 +37,10 @@ def history_url(resource, pk):
     return f"/api/v1/{resource}/{pk}/history/"
 
 
-@pytest.fixture
-def sectors():
-    ai = SectorFactory(name="Artificial intelligence", slug="artificial-intelligence")
-    cv = SectorFactory(name="Computer vision", slug="computer-vision", parent=ai)
-    return ai, cv
-
-
 def test_an_investors_history_lists_its_changes_newest_first(
-    api, deal_team_user, sectors
+    api, deal_team_user, sector_tree
 ):
-    ai, cv = sectors
+    ai, cv, _ = sector_tree
     pk = api.post(
         "/api/v1/investors/",
         {
@@ -231,38 +220,6 @@ def test_history_needs_the_resources_view_permission(analyst_api):
 # Ethical walls: what the user may not see has no visible history.
 
 
-@pytest.fixture
-def member():
-    return UserFactory(username="member", groups=["Deal team"], is_staff=True)
-
-
-@pytest.fixture
-def outsider():
-    return UserFactory(username="outsider", groups=["Deal team"], is_staff=True)
-
-
-@pytest.fixture
-def walled(member):
-    team = Team.objects.create(name="Project Sun")
-    team.members.add(member)
-    sensetime = CompanyFactory(name="SenseTime")
-    public = FundingRoundFactory(company=sensetime, name="Series C")
-    secret = FundingRoundFactory(
-        company=sensetime,
-        name="Series D",
-        status=FundingRound.Status.OPEN,
-        confidential=True,
-    )
-    secret.teams.set([team])
-    stake = StakeFactory(
-        investor=InvestorFactory(name="SoftBank Vision Fund"),
-        company=sensetime,
-        round=secret,
-        amount=950 * M,
-    )
-    return {"public": public, "secret": secret, "stake": stake}
-
-
 def logged_in(user):
     client = APIClient()
     client.force_login(user)
@@ -310,9 +267,9 @@ def test_an_old_reference_to_a_hidden_round_reads_as_null(walled, member, outsid
 
 
 def test_the_history_route_reads_a_fixed_number_of_queries(
-    api, sectors, django_assert_num_queries
+    api, sector_tree, django_assert_num_queries
 ):
-    ai, _ = sectors
+    ai = sector_tree.ai
     investor = InvestorFactory(name="Alibaba Group")
     url = history_url("investors", investor.pk)
     api.patch(f"/api/v1/investors/{investor.pk}/", {"sectors": [ai.slug]})

@@ -13,18 +13,6 @@ from tests.factories import ExchangeRateFactory, SectorFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def sector_tree():
-    """Artificial intelligence > Computer vision > Face recognition, plus Fintech."""
-    ai = SectorFactory(name="Artificial intelligence", slug="ai")
-    vision = SectorFactory(name="Computer vision", slug="computer-vision", parent=ai)
-    faces = SectorFactory(
-        name="Face recognition", slug="face-recognition", parent=vision
-    )
-    fintech = SectorFactory(name="Fintech", slug="fintech")
-    return ai, vision, faces, fintech
-
-
 # Sector
 
 
@@ -87,8 +75,8 @@ def test_the_database_refuses_a_sector_as_its_own_parent():
         Sector.objects.filter(pk=sector.pk).update(parent=F("id"))
 
 
-def test_it_rejects_moving_a_sector_below_its_own_grandchild(sector_tree):
-    ai, _vision, faces, _fintech = sector_tree
+def test_it_rejects_moving_a_sector_below_its_own_grandchild(sector_tree, faces):
+    ai, _vision, _fintech = sector_tree
     ai.parent = faces
 
     with pytest.raises(ValidationError) as error:
@@ -101,8 +89,8 @@ def test_it_rejects_moving_a_sector_below_its_own_grandchild(sector_tree):
     assert ai.parent is None
 
 
-def test_it_moves_a_sector_below_a_sector_outside_its_branch(sector_tree):
-    _ai, vision, _faces, fintech = sector_tree
+def test_it_moves_a_sector_below_a_sector_outside_its_branch(sector_tree, faces):
+    _ai, vision, fintech = sector_tree
     vision.parent = fintech
 
     record_save(instance=vision)
@@ -115,20 +103,18 @@ def subtree(roots):
     return {row["pk"] for row in Sector.objects.subtree(roots)}
 
 
-def test_subtree_includes_children_and_grandchildren(sector_tree):
-    ai, vision, faces, _fintech = sector_tree
+def test_subtree_includes_children_and_grandchildren(sector_tree, faces):
+    ai, vision, _fintech = sector_tree
 
     assert subtree([ai]) == {ai.pk, vision.pk, faces.pk}
 
 
-def test_subtree_of_a_leaf_is_the_leaf_itself(sector_tree):
-    _ai, _vision, faces, _fintech = sector_tree
-
+def test_subtree_of_a_leaf_is_the_leaf_itself(faces):
     assert subtree([faces.pk]) == {faces.pk}
 
 
-def test_subtree_merges_several_roots(sector_tree):
-    _ai, vision, faces, fintech = sector_tree
+def test_subtree_merges_several_roots(sector_tree, faces):
+    _ai, vision, fintech = sector_tree
 
     assert subtree([vision, fintech]) == {
         vision.pk,
@@ -302,9 +288,9 @@ def test_the_database_refuses_a_currency_that_is_not_three_capitals(currency):
 
 
 @pytest.fixture
-def four_levels(sector_tree):
+def four_levels(sector_tree, faces):
     """ai > vision > faces > "Face liveness": as deep as sectors go."""
-    ai, vision, faces, fintech = sector_tree
+    ai, vision, fintech = sector_tree
     liveness = SectorFactory(name="Face liveness", slug="face-liveness", parent=faces)
     return ai, vision, faces, liveness, fintech
 
@@ -312,7 +298,7 @@ def four_levels(sector_tree):
 def test_subtree_finds_every_level_below_its_roots_by_slug_or_id(four_levels):
     ai, vision, faces, liveness, fintech = four_levels
 
-    assert subtree(["ai"]) == {
+    assert subtree(["artificial-intelligence"]) == {
         ai.pk,
         vision.pk,
         faces.pk,
@@ -354,4 +340,4 @@ def test_it_refuses_to_move_a_branch_where_its_leaves_would_sit_too_deep(four_le
 
     assert list(error.value.message_dict) == ["parent"]
     vision.refresh_from_db()
-    assert vision.parent.slug == "ai"
+    assert vision.parent.slug == "artificial-intelligence"

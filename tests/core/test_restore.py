@@ -1,6 +1,5 @@
 """The admin's "Recently deleted" pages, and restoring a deleted record."""
 
-import datetime
 from decimal import Decimal
 
 import pytest
@@ -14,14 +13,11 @@ from crm.notes.models import Interaction
 from crm.portfolio.models import FundingRound, Stake
 from tests.admin_pages import change_url, changelist_url
 from tests.factories import (
-    CompanyFactory,
     ContactFactory,
     FundingRoundFactory,
     InteractionFactory,
     InvestorFactory,
-    SectorFactory,
     StakeFactory,
-    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -56,9 +52,8 @@ def entries(model, pk):
 
 
 @pytest.fixture
-def alibaba():
-    ai = SectorFactory(name="Artificial intelligence", slug="artificial-intelligence")
-    cv = SectorFactory(name="Computer vision", slug="computer-vision", parent=ai)
+def alibaba(sector_tree):
+    ai, cv, _ = sector_tree
     return InvestorFactory(
         name="Alibaba Group",
         kind=Investor.Kind.STRATEGIC,
@@ -244,38 +239,6 @@ def test_only_deleted_records_can_be_restored(client, superuser):
 # Ethical walls: a deleted record is listed only to those who could see it.
 
 
-@pytest.fixture
-def member():
-    return UserFactory(username="member", groups=["Deal team"], is_staff=True)
-
-
-@pytest.fixture
-def outsider():
-    return UserFactory(username="outsider", groups=["Deal team"], is_staff=True)
-
-
-@pytest.fixture
-def walled(member):
-    team = Team.objects.create(name="Project Sun")
-    team.members.add(member)
-    sensetime = CompanyFactory(name="SenseTime")
-    secret = FundingRoundFactory(
-        company=sensetime,
-        name="Series D",
-        status=FundingRound.Status.OPEN,
-        confidential=True,
-        announced_on=datetime.date(2018, 7, 1),
-    )
-    secret.teams.set([team])
-    stake = StakeFactory(
-        investor=InvestorFactory(name="SoftBank Vision Fund"),
-        company=sensetime,
-        round=secret,
-        amount=Decimal(950_000_000),
-    )
-    return {"company": sensetime, "secret": secret, "stake": stake}
-
-
 def test_a_deleted_stake_of_a_hidden_round_is_not_listed_or_restorable_for_a_non_member(
     client, walled, member, outsider
 ):
@@ -296,8 +259,7 @@ def test_a_deleted_stake_of_a_hidden_round_is_not_listed_or_restorable_for_a_non
 def test_a_deleted_confidential_round_is_listed_to_superusers_only(
     client, walled, member, superuser
 ):
-    public = FundingRoundFactory(company=walled["company"], name="Series C")
-    secret = walled["secret"]
+    public, secret = walled["public"], walled["secret"]
     walled["stake"].delete()
     ids = {"public": public.pk, "secret": secret.pk}
     public.delete()

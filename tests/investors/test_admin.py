@@ -32,12 +32,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def deal_client(client, deal_team_user):
-    client.force_login(deal_team_user)
-    return client
-
-
 def at(day):
     return datetime.datetime(2018, 7, day, 9, tzinfo=datetime.UTC)
 

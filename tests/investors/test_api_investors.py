@@ -4,13 +4,13 @@ from decimal import Decimal
 import pytest
 
 from crm.investors.models import Contact, Investor
+from tests.api_pages import ids, iso
 from tests.factories import (
     CompanyFactory,
     ContactFactory,
     DealNoteFactory,
     InteractionFactory,
     InvestorFactory,
-    SectorFactory,
     StakeFactory,
 )
 
@@ -19,35 +19,8 @@ pytestmark = pytest.mark.django_db
 URL = "/api/v1/investors/"
 
 
-def iso(moment):
-    return moment.isoformat().replace("+00:00", "Z")
-
-
 def at(day, hour=9):
     return datetime.datetime(2018, 7, day, hour, tzinfo=datetime.UTC)
-
-
-def ids(response):
-    assert response.status_code == 200, response.json()
-    return [investor["id"] for investor in response.json()["results"]]
-
-
-@pytest.fixture
-def sectors():
-    ai = SectorFactory(name="Artificial intelligence", slug="artificial-intelligence")
-    cv = SectorFactory(name="Computer vision", slug="computer-vision", parent=ai)
-    fintech = SectorFactory(name="Fintech", slug="fintech")
-    return ai, cv, fintech
-
-
-@pytest.fixture
-def sensetime():
-    return CompanyFactory(name="SenseTime")
-
-
-@pytest.fixture
-def megvii():
-    return CompanyFactory(name="Megvii")
 
 
 @pytest.fixture
@@ -163,13 +136,6 @@ def test_it_lists_investors_by_name_in_pages(api):
     assert ids(api.get(body["next"])) == [
         Investor.objects.get(name="SoftBank Vision Fund").pk
     ]
-
-
-def test_an_unknown_investor_is_a_json_404(api):
-    response = api.get(f"{URL}999999/")
-
-    assert response.status_code == 404
-    assert response.json() == {"detail": "No Investor matches the given query."}
 
 
 # Writing
@@ -808,53 +774,12 @@ def test_it_deletes_an_investor_without_dependants_with_its_contacts(
 # Authentication and permissions
 
 
-def test_it_needs_credentials(anonymous_api, alibaba):
-    response = anonymous_api.get(URL)
-
-    assert response.status_code == 401
-    assert response["WWW-Authenticate"] == "Bearer"
-    assert anonymous_api.get(f"{URL}{alibaba.pk}/").status_code == 401
-    assert anonymous_api.post(URL, {"name": "HOPU Capital"}).status_code == 401
-
-
-def test_an_analyst_can_read_but_not_write(analyst_api, alibaba):
-    detail = f"{URL}{alibaba.pk}/"
-
-    assert analyst_api.get(URL).status_code == 200
-    assert analyst_api.get(detail).status_code == 200
-    assert analyst_api.post(URL, {"name": "HOPU Capital"}).status_code == 403
-    assert analyst_api.put(detail, investor_payload(sectors=[])).status_code == 403
-    assert analyst_api.patch(detail, {"city": "Beijing"}).status_code == 403
-    assert analyst_api.delete(detail).status_code == 403
-    alibaba.refresh_from_db()
-    assert alibaba.city == "Hangzhou"
-    assert Investor.objects.count() == 1
-
-
 def test_the_deal_team_may_not_delete_investors(api, alibaba):
     assert api.delete(f"{URL}{alibaba.pk}/").status_code == 403
     assert Investor.objects.filter(pk=alibaba.pk).exists()
 
 
 # Speed
-
-
-def test_a_list_takes_the_same_queries_whatever_its_length(
-    api, investors, django_assert_num_queries
-):
-    for day, investor in enumerate(investors, start=1):
-        InteractionFactory(investor=investor, occurred_at=at(day))
-    # Authentication: 1. the token with its user, 2. the user's permissions,
-    # 3. the user's groups' permissions. Then 4. COUNT(*), 5. the page with
-    # its figures as correlated subqueries, 6. the focus sectors (prefetch).
-    # Plus one after authentication: the confidential rounds the user's teams
-    # may see, read once per request (crm.portfolio.walls.confidential_rounds_seen_by).
-    with django_assert_num_queries(7):
-        response = api.get(URL, {"page_size": 1})
-    assert len(response.json()["results"]) == 1
-    with django_assert_num_queries(7):
-        response = api.get(URL, {"page_size": 50})
-    assert len(response.json()["results"]) == 4
 
 
 def test_a_filtered_list_takes_the_same_queries_whatever_its_length(

@@ -243,13 +243,8 @@ def test_figures_of_one_investor_do_not_include_another_investors_rows(user):
 # Sector filter
 
 
-def test_in_sectors_finds_investors_focused_on_a_sub_sector_once():
-    ai = SectorFactory(name="Artificial intelligence", slug="ai")
-    vision = SectorFactory(name="Computer vision", slug="computer-vision", parent=ai)
-    faces = SectorFactory(
-        name="Face recognition", slug="face-recognition", parent=vision
-    )
-    fintech = SectorFactory(name="Fintech", slug="fintech")
+def test_in_sectors_finds_investors_focused_on_a_sub_sector_once(sector_tree, faces):
+    ai, vision, fintech = sector_tree
     # Two focus sectors in the same branch must not list the investor twice.
     alibaba = InvestorFactory(name="Alibaba Group", sectors=[vision, faces])
     hopu = InvestorFactory(name="HOPU Capital", sectors=[ai])

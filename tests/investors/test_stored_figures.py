@@ -70,16 +70,6 @@ def figures(
     }
 
 
-@pytest.fixture
-def alibaba():
-    return InvestorFactory(name="Alibaba Group")
-
-
-@pytest.fixture
-def sensetime():
-    return CompanyFactory(name="SenseTime")
-
-
 def test_a_new_investor_has_zero_total_and_no_largest_stake(alibaba):
     assert stored(alibaba) == figures(alibaba, 0, None)
 

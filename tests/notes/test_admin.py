@@ -28,17 +28,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def deal_client(client, deal_team_user):
-    client.force_login(deal_team_user)
-    return client
-
-
-@pytest.fixture
-def colleague(db):
-    return UserFactory(username="colleague", is_staff=True, groups=["Deal team"])
-
-
 def at(month, day):
     return datetime.datetime(2018, month, day, 9, tzinfo=datetime.UTC)
 
@@ -575,14 +564,9 @@ def test_the_deal_note_changelist_runs_the_same_queries_for_3_and_6_rows(
     assert len(listed(response)) == 6
 
 
-def test_people_present_are_found_by_name_or_by_their_investor(deal_client):
-    joe = ContactFactory(
-        investor=InvestorFactory(name="Alibaba Group"),
-        first_name="Joe",
-        last_name="Tsai",
-    )
+def test_people_present_are_found_by_name_or_by_their_investor(deal_client, joe, hopu):
     ContactFactory(
-        investor=InvestorFactory(name="HOPU Capital"),
+        investor=hopu,
         first_name="Fang",
         last_name="Fenglei",
     )

@@ -3,40 +3,14 @@ import datetime
 import pytest
 
 from crm.notes.models import DealNote
+from tests.api_pages import ids, iso
 from tests.factories import (
-    CompanyFactory,
     DealNoteFactory,
-    FundingRoundFactory,
-    InvestorFactory,
-    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/notes/"
-
-
-def iso(value):
-    return value.isoformat().replace("+00:00", "Z")
-
-
-def ids(response):
-    assert response.status_code == 200, response.json()
-    return [row["id"] for row in response.json()["results"]]
-
-
-@pytest.fixture
-def world(deal_team_user):
-    sensetime = CompanyFactory(name="SenseTime")
-    return {
-        "alibaba": InvestorFactory(name="Alibaba Group"),
-        "softbank": InvestorFactory(name="SoftBank Vision Fund"),
-        "sensetime": sensetime,
-        "megvii": CompanyFactory(name="Megvii"),
-        "series_c": FundingRoundFactory(company=sensetime, name="Series C"),
-        "me": deal_team_user,
-        "colleague": UserFactory(username="colleague"),
-    }
 
 
 @pytest.fixture
@@ -304,46 +278,7 @@ def test_it_rejects_malformed_json(api, world):
     assert response.json()["detail"].startswith("JSON parse error")
 
 
-# Permissions
-
-
-def test_it_needs_credentials(anonymous_api, notes):
-    assert anonymous_api.get(URL).status_code == 401
-    assert anonymous_api.post(URL, {"title": "Note"}).status_code == 401
-
-
-def test_an_analyst_can_read_but_not_write(analyst_api, world, notes):
-    thesis = notes["thesis"]
-    detail = f"{URL}{thesis.pk}/"
-    payload = {"title": "Note", "investor": world["alibaba"].pk}
-
-    assert analyst_api.get(URL).status_code == 200
-    assert analyst_api.get(detail).status_code == 200
-    assert analyst_api.post(URL, payload).status_code == 403
-    assert analyst_api.put(detail, payload).status_code == 403
-    assert analyst_api.patch(detail, {"pinned": False}).status_code == 403
-    assert analyst_api.delete(detail).status_code == 403
-    thesis.refresh_from_db()
-    assert thesis.pinned is True
-
-
 # Speed
-
-
-def test_a_list_takes_the_same_queries_whatever_its_length(
-    api, world, notes, django_assert_num_queries
-):
-    # Authentication: 1. the token with its user, 2. the user's permissions,
-    # 3. the user's groups' permissions. Then 4. COUNT(*), 5. the page
-    # (relations and the author are shown as ids: no further query).
-    # Plus one after authentication: the confidential rounds the user's teams
-    # may see, read once per request (crm.portfolio.walls.confidential_rounds_seen_by).
-    with django_assert_num_queries(6):
-        api.get(URL, {"page_size": 1})
-    DealNoteFactory(company=world["megvii"], investor=None, author=world["me"])
-    with django_assert_num_queries(6):
-        response = api.get(URL, {"page_size": 50})
-    assert len(response.json()["results"]) == 4
 
 
 def test_filters_do_not_add_queries(api, world, notes, django_assert_num_queries):

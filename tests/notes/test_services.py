@@ -19,24 +19,14 @@ JULY_2 = datetime.datetime(2018, 7, 2, 9, tzinfo=datetime.UTC)
 
 
 @pytest.fixture
-def alibaba():
-    return InvestorFactory(name="Alibaba Group")
-
-
-@pytest.fixture
-def joe(alibaba):
-    return ContactFactory(investor=alibaba, first_name="Joe", last_name="Tsai")
-
-
-@pytest.fixture
 def daniel(alibaba):
     return ContactFactory(investor=alibaba, first_name="Daniel", last_name="Zhang")
 
 
 @pytest.fixture
-def stranger():
+def stranger(softbank):
     return ContactFactory(
-        investor=InvestorFactory(name="SoftBank Vision Fund"),
+        investor=softbank,
         first_name="Rajeev",
         last_name="Misra",
     )

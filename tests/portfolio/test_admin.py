@@ -18,30 +18,10 @@ from tests.factories import (
     ExchangeRateFactory,
     FundingRoundFactory,
     InvestorFactory,
-    SectorFactory,
     StakeFactory,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def deal_client(client, deal_team_user):
-    client.force_login(deal_team_user)
-    return client
-
-
-@pytest.fixture
-def sector_tree():
-    """Artificial intelligence > Computer vision, and Fintech beside them."""
-    ai = SectorFactory(name="Artificial intelligence", slug="ai")
-    return {
-        "ai": ai,
-        "vision": SectorFactory(
-            name="Computer vision", slug="computer-vision", parent=ai
-        ),
-        "fintech": SectorFactory(name="Fintech", slug="fintech"),
-    }
 
 
 def company_post_data(**values):
@@ -159,11 +139,13 @@ def test_aliases_are_typed_one_per_line_and_stored_as_a_list(deal_client):
 
 
 def test_the_company_sector_filter_includes_sub_sectors(deal_client, sector_tree):
-    megvii = CompanyFactory(name="Megvii", sector=sector_tree["ai"])
-    sensetime = CompanyFactory(name="SenseTime", sector=sector_tree["vision"])
-    CompanyFactory(name="Ant Financial", sector=sector_tree["fintech"])
+    megvii = CompanyFactory(name="Megvii", sector=sector_tree.ai)
+    sensetime = CompanyFactory(name="SenseTime", sector=sector_tree.vision)
+    CompanyFactory(name="Ant Financial", sector=sector_tree.fintech)
 
-    in_ai = deal_client.get(changelist_url(Company), {"sector": "ai"})
+    in_ai = deal_client.get(
+        changelist_url(Company), {"sector": "artificial-intelligence"}
+    )
     in_vision = deal_client.get(changelist_url(Company), {"sector": "computer-vision"})
 
     assert listed(in_ai) == [megvii, sensetime]
@@ -266,7 +248,7 @@ def test_the_company_changelist_runs_the_same_queries_for_3_and_6_rows(
 ):
     def make_companies(count):
         for _ in range(count):
-            company = CompanyFactory(sector=sector_tree["vision"], aliases=["x"])
+            company = CompanyFactory(sector=sector_tree.vision, aliases=["x"])
             FundingRoundFactory(company=company, post_money_valuation=Decimal(10))
             FundingRoundFactory(company=company, raised_amount=Decimal(5))
 
@@ -402,7 +384,10 @@ def test_a_round_closing_before_it_was_announced_is_an_error_on_closed_on(
     [
         ({"stage__exact": "seed"}, ["Seed"]),
         ({"status__exact": "open"}, ["Series B"]),
-        ({"sector": "ai"}, ["Seed", "Series B"]),  # AI and computer vision
+        (
+            {"sector": "artificial-intelligence"},
+            ["Seed", "Series B"],
+        ),  # AI and computer vision
         ({"sector": "computer-vision"}, ["Series B"]),
     ],
 )
@@ -410,18 +395,18 @@ def test_rounds_filter_by_stage_status_and_company_sector(
     deal_client, sector_tree, params, expected
 ):
     FundingRoundFactory(
-        company=CompanyFactory(sector=sector_tree["ai"]),
+        company=CompanyFactory(sector=sector_tree.ai),
         name="Seed",
         stage=FundingRound.Stage.SEED,
     )
     FundingRoundFactory(
-        company=CompanyFactory(sector=sector_tree["vision"]),
+        company=CompanyFactory(sector=sector_tree.vision),
         name="Series B",
         stage=FundingRound.Stage.SERIES_B,
         status=FundingRound.Status.OPEN,
     )
     FundingRoundFactory(
-        company=CompanyFactory(sector=sector_tree["fintech"]),
+        company=CompanyFactory(sector=sector_tree.fintech),
         name="Series A",
         stage=FundingRound.Stage.SERIES_A,
     )
@@ -508,17 +493,17 @@ def three_stakes(sector_tree):
     """A lead in computer vision (CN), a prospect in AI (US), one in fintech (GB)."""
     lead = StakeFactory(
         investor=InvestorFactory(name="Alibaba Group", country="CN"),
-        company=CompanyFactory(sector=sector_tree["vision"]),
+        company=CompanyFactory(sector=sector_tree.vision),
         is_lead=True,
     )
     prospect = StakeFactory(
         investor=InvestorFactory(name="Silver Lake Partners", country="US"),
-        company=CompanyFactory(sector=sector_tree["ai"]),
+        company=CompanyFactory(sector=sector_tree.ai),
         status=Stake.Status.PROSPECT,
     )
     fintech = StakeFactory(
         investor=InvestorFactory(name="Fidelity International", country="GB"),
-        company=CompanyFactory(sector=sector_tree["fintech"]),
+        company=CompanyFactory(sector=sector_tree.fintech),
     )
     return {"lead": lead, "prospect": prospect, "fintech": fintech}
 
@@ -529,7 +514,7 @@ def three_stakes(sector_tree):
         ({"status__exact": "prospect"}, ["prospect"]),
         ({"is_lead__exact": "1"}, ["lead"]),
         ({"is_lead__exact": "0"}, ["fintech", "prospect"]),
-        ({"sector": "ai"}, ["lead", "prospect"]),
+        ({"sector": "artificial-intelligence"}, ["lead", "prospect"]),
         ({"sector": "computer-vision"}, ["lead"]),
         ({"investor__country": "GB"}, ["fintech"]),
     ],
@@ -562,7 +547,7 @@ def test_the_investor_country_filter_offers_the_countries_in_use(
     [
         {},
         # The benchmark's A2: a sector and the sectors below it.
-        {"sector": "ai"},
+        {"sector": "artificial-intelligence"},
         {"status__exact": "closed", "is_lead__exact": "0", "investor__country": "CN"},
     ],
 )
@@ -572,7 +557,7 @@ def test_the_stake_changelist_runs_the_same_queries_for_3_and_6_rows(
     def make_stakes(count):
         for _ in range(count):
             round_ = FundingRoundFactory(
-                company=CompanyFactory(sector=sector_tree["vision"])
+                company=CompanyFactory(sector=sector_tree.vision)
             )
             StakeFactory(
                 company=round_.company,

@@ -4,12 +4,9 @@ from decimal import Decimal
 import pytest
 
 from crm.portfolio.models import Stake
+from tests.api_pages import ids, iso
 from tests.factories import (
-    CompanyFactory,
-    ExchangeRateFactory,
     FundingRoundFactory,
-    InvestorFactory,
-    SectorFactory,
     StakeFactory,
 )
 
@@ -18,44 +15,16 @@ pytestmark = pytest.mark.django_db
 URL = "/api/v1/stakes/"
 
 
-def iso(moment):
-    return moment.isoformat().replace("+00:00", "Z")
-
-
-def ids(response):
-    assert response.status_code == 200, response.json()
-    return [row["id"] for row in response.json()["results"]]
-
-
 @pytest.fixture
-def cny():
-    """CNY at 0.15 USD from 2018-01-01, 0.16 from 2018-06-01."""
-    ExchangeRateFactory(
-        currency="CNY",
-        usd_per_unit=Decimal("0.15"),
-        valid_from=datetime.date(2018, 1, 1),
-    )
-    ExchangeRateFactory(
-        currency="CNY",
-        usd_per_unit=Decimal("0.16"),
-        valid_from=datetime.date(2018, 6, 1),
-    )
-
-
-@pytest.fixture
-def world(cny):
+def world(cny_rates, sensetime, megvii, stripe, alibaba, fidelity, softbank):
     """Companies, investors and SenseTime's Series C, without stakes."""
-    ai = SectorFactory(name="Artificial intelligence", slug="artificial-intelligence")
-    cv = SectorFactory(name="Computer vision", slug="computer-vision", parent=ai)
-    fintech = SectorFactory(name="Fintech", slug="fintech")
-    sensetime = CompanyFactory(name="SenseTime", sector=cv, country="CN")
     return {
         "sensetime": sensetime,
-        "megvii": CompanyFactory(name="Megvii", sector=ai, country="CN"),
-        "stripe": CompanyFactory(name="Stripe", sector=fintech, country="US"),
-        "alibaba": InvestorFactory(name="Alibaba Group", country="CN"),
-        "fidelity": InvestorFactory(name="Fidelity International", country="GB"),
-        "softbank": InvestorFactory(name="SoftBank Vision Fund", country="JP"),
+        "megvii": megvii,
+        "stripe": stripe,
+        "alibaba": alibaba,
+        "fidelity": fidelity,
+        "softbank": softbank,
         "series_c": FundingRoundFactory(
             company=sensetime, name="Series C", announced_on=datetime.date(2018, 4, 9)
         ),
@@ -604,48 +573,7 @@ def test_an_invalid_filter_value_is_a_400_naming_the_parameter(
     assert list(response.json()) == [parameter]
 
 
-# Permissions
-
-
-def test_it_needs_credentials(anonymous_api, stakes):
-    assert anonymous_api.get(URL).status_code == 401
-    assert anonymous_api.get(f"{URL}{stakes[0].pk}/").status_code == 401
-
-
-def test_an_analyst_can_read_but_not_write(analyst_api, stakes, world):
-    stake = stakes[0]
-    detail = f"{URL}{stake.pk}/"
-
-    assert analyst_api.get(URL).status_code == 200
-    assert analyst_api.get(detail).status_code == 200
-    data = payload(world, round=None)
-    assert analyst_api.post(URL, data).status_code == 403
-    assert analyst_api.put(detail, data).status_code == 403
-    assert analyst_api.patch(detail, {"is_lead": True}).status_code == 403
-    assert analyst_api.delete(detail).status_code == 403
-    stake.refresh_from_db()
-    assert stake.is_lead is False
-    assert Stake.objects.count() == 5
-
-
 # Speed
-
-
-def test_a_list_takes_the_same_queries_whatever_its_length(
-    api, stakes, django_assert_num_queries
-):
-    # Authentication: 1. the token with its user, 2. the user's permissions,
-    # 3. the user's groups' permissions. Then 4. the page, no COUNT (keyset
-    # pages; investor, company and round are ids, read from the rows themselves).
-    # Plus one after authentication: the confidential rounds the user's teams
-    # may see, read once per request (crm.portfolio.walls.confidential_rounds_seen_by).
-    with django_assert_num_queries(5):
-        first = api.get(URL, {"page_size": 1})
-    with django_assert_num_queries(5):
-        api.get(URL, {"page_size": 50})
-    with django_assert_num_queries(5):
-        deeper = api.get(first.json()["next"])
-    assert len(deeper.json()["results"]) == 1
 
 
 def test_a_filtered_list_takes_the_same_queries_whatever_its_length(

@@ -13,7 +13,6 @@ from tests.factories import (
     ExchangeRateFactory,
     FundingRoundFactory,
     InvestorFactory,
-    SectorFactory,
     StakeFactory,
 )
 
@@ -25,21 +24,6 @@ ROUND_AMOUNTS = (
     "pre_money_valuation",
     "post_money_valuation",
 )
-
-
-@pytest.fixture
-def cny_rates():
-    """CNY at 0.15 USD from 2018, at 0.16 USD from June 2018."""
-    ExchangeRateFactory(
-        currency="CNY",
-        usd_per_unit=Decimal("0.15"),
-        valid_from=datetime.date(2018, 1, 1),
-    )
-    ExchangeRateFactory(
-        currency="CNY",
-        usd_per_unit=Decimal("0.16"),
-        valid_from=datetime.date(2018, 6, 1),
-    )
 
 
 # Company
@@ -137,13 +121,8 @@ def test_matching_finds_nothing_for_an_unknown_name():
     assert list(Company.objects.matching("Yitu")) == []
 
 
-def test_in_sectors_finds_companies_in_sub_sectors():
-    ai = SectorFactory(name="Artificial intelligence", slug="ai")
-    vision = SectorFactory(name="Computer vision", slug="computer-vision", parent=ai)
-    faces = SectorFactory(
-        name="Face recognition", slug="face-recognition", parent=vision
-    )
-    fintech = SectorFactory(name="Fintech", slug="fintech")
+def test_in_sectors_finds_companies_in_sub_sectors(sector_tree, faces):
+    ai, vision, fintech = sector_tree
     megvii = CompanyFactory(name="Megvii", sector=faces)
     sensetime = CompanyFactory(name="SenseTime", sector=vision)
     CompanyFactory(name="Ant Financial", sector=fintech)
@@ -717,10 +696,8 @@ def test_a_stake_without_an_amount_has_no_usd_value():
     assert stake.amount_usd is None
 
 
-def test_stakes_in_sectors_include_sub_sectors():
-    ai = SectorFactory(name="Artificial intelligence", slug="ai")
-    vision = SectorFactory(name="Computer vision", slug="computer-vision", parent=ai)
-    fintech = SectorFactory(name="Fintech", slug="fintech")
+def test_stakes_in_sectors_include_sub_sectors(sector_tree):
+    ai, vision, fintech = sector_tree
     alibaba = InvestorFactory(name="Alibaba Group", sectors=[ai, vision])
     in_vision = StakeFactory(
         investor=alibaba,
