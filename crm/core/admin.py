@@ -5,6 +5,7 @@ from django.db import models, transaction
 from django.db.models import Count
 
 from crm.core.admin_conflicts import EditConflictsMixin
+from crm.core.admin_deletion import deletion_preview, walled_inline_form
 from crm.core.admin_history import RecordHistoryAdmin
 from crm.core.admin_pagination import CappedCountPaginator
 from crm.core.deletion import delete_record
@@ -39,6 +40,12 @@ class VisibleRecordsMixin:
 
     def get_queryset(self, request):
         return _visible(super().get_queryset(request), request.user)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # Inlines: deleting a protected row names only what the user may see.
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = walled_inline_form(formset.form, request.user)
+        return formset
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -80,6 +87,11 @@ class CrmModelAdmin(VisibleRecordsMixin, EditConflictsMixin, RecordHistoryAdmin)
 
     def save_model(self, request, obj, form, change):
         record_save(instance=obj)
+
+    def get_deleted_objects(self, objs, request):
+        # The delete pages (one record, "delete selected") name and count
+        # only what the user may see.
+        return deletion_preview(objs, request, self.admin_site)
 
     def delete_model(self, request, obj):
         # The admin's confirmation page has refused protected records already.
