@@ -7,10 +7,12 @@ from django.db.models import Count
 from crm.core.admin_conflicts import EditConflictsMixin
 from crm.core.admin_deletion import deletion_preview, walled_inline_form
 from crm.core.admin_history import RecordHistoryAdmin
+from crm.core.admin_inlines import checking_parent_link
 from crm.core.admin_pagination import CappedCountPaginator
 from crm.core.deletion import delete_record
 from crm.core.models import ExchangeRate, Sector, Team
 from crm.core.services import record_save
+from crm.core.writers import writing_as
 
 admin.site.site_header = "Investor CRM"
 admin.site.site_title = "Investor CRM"
@@ -42,9 +44,12 @@ class VisibleRecordsMixin:
         return _visible(super().get_queryset(request), request.user)
 
     def get_formset(self, request, obj=None, **kwargs):
-        # Inlines: deleting a protected row names only what the user may see.
+        # Inlines: rows checked against every constraint before the save, and
+        # deleting a protected row names only what the user may see.
         formset = super().get_formset(request, obj, **kwargs)
-        formset.form = walled_inline_form(formset.form, request.user)
+        formset.form = walled_inline_form(
+            checking_parent_link(formset.form), request.user
+        )
         return formset
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -85,8 +90,20 @@ class CrmModelAdmin(VisibleRecordsMixin, EditConflictsMixin, RecordHistoryAdmin)
             )
         return fieldsets
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The form validates before save_model: rules whose message depends
+        # on what the writer may see read the user from here.
+        with writing_as(request.user):
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        with writing_as(request.user):
+            return super().history_form_view(
+                request, object_id, version_id, extra_context
+            )
+
     def save_model(self, request, obj, form, change):
-        record_save(instance=obj)
+        record_save(instance=obj, user=request.user)
 
     def get_deleted_objects(self, objs, request):
         # The delete pages (one record, "delete selected") name and count
@@ -111,7 +128,7 @@ class CrmModelAdmin(VisibleRecordsMixin, EditConflictsMixin, RecordHistoryAdmin)
         for obj in formset.deleted_objects:
             delete_record(obj)
         for obj in instances:
-            record_save(instance=obj)
+            record_save(instance=obj, user=request.user)
         formset.save_m2m()
 
 

@@ -119,7 +119,7 @@ def record_restore(*, model, pk, user=None):
     with one_entry_per_record():
         _check_references(instance)
         related = _related(instance, many_to_many, user)
-        record_save(instance=instance, many_to_many=related)
+        record_save(instance=instance, many_to_many=related, user=user)
         # auto_now_add stamped the re-insert with today; the record keeps the
         # day it was first created (notes are listed by it). Its one history
         # entry is written after this, with this value.

@@ -10,7 +10,11 @@ from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django_countries.fields import CountryField
 
-from crm.core.constraints import FieldCheckConstraint, FieldUniqueConstraint
+from crm.core.constraints import (
+    FieldCheckConstraint,
+    FieldUniqueConstraint,
+    WalledUniqueConstraint,
+)
 from crm.core.history import CRMHistoricalRecords
 from crm.core.models import (
     CRMQuerySet,
@@ -233,7 +237,8 @@ class FundingRound(UsdAmountsMixin, TimeStampedModel):
         ordering = [F("announced_on").desc(nulls_last=True), "-id"]
         verbose_name = "funding round"
         constraints = [
-            FieldUniqueConstraint(
+            # A clash with a round the writer may not see names nothing of it.
+            WalledUniqueConstraint(
                 "company",
                 Lower("name"),
                 name="funding_round_name_unique_per_company",
