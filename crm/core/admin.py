@@ -5,11 +5,14 @@ from django.db import models, transaction
 from django.db.models import Count
 
 from crm.core.admin_conflicts import EditConflictsMixin
+from crm.core.admin_deletion import deletion_preview, walled_inline_form
 from crm.core.admin_history import RecordHistoryAdmin
+from crm.core.admin_inlines import checking_parent_link
 from crm.core.admin_pagination import CappedCountPaginator
 from crm.core.deletion import delete_record
 from crm.core.models import ExchangeRate, Sector, Team
 from crm.core.services import record_save
+from crm.core.writers import writing_as
 
 admin.site.site_header = "Investor CRM"
 admin.site.site_title = "Investor CRM"
@@ -39,6 +42,15 @@ class VisibleRecordsMixin:
 
     def get_queryset(self, request):
         return _visible(super().get_queryset(request), request.user)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # Inlines: rows checked against every constraint before the save, and
+        # deleting a protected row names only what the user may see.
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = walled_inline_form(
+            checking_parent_link(formset.form), request.user
+        )
+        return formset
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -81,13 +93,30 @@ class CrmModelAdmin(VisibleRecordsMixin, EditConflictsMixin, RecordHistoryAdmin)
     # The write path of this admin's model; admins of models with a service
     # of their own (stakes, rounds) override these two.
     def save_record(self, request, obj, many_to_many=None):
-        return record_save(instance=obj, many_to_many=many_to_many)
+        return record_save(instance=obj, many_to_many=many_to_many, user=request.user)
 
     def delete_record(self, request, obj):
         delete_record(obj)
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The form validates before save_model: rules whose message depends
+        # on what the writer may see read the user from here.
+        with writing_as(request.user):
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        with writing_as(request.user):
+            return super().history_form_view(
+                request, object_id, version_id, extra_context
+            )
+
     def save_model(self, request, obj, form, change):
         self.save_record(request, obj)
+
+    def get_deleted_objects(self, objs, request):
+        # The delete pages (one record, "delete selected") name and count
+        # only what the user may see.
+        return deletion_preview(objs, request, self.admin_site)
 
     def delete_model(self, request, obj):
         # The admin's confirmation page has refused protected records already.

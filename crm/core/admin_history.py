@@ -8,8 +8,10 @@ edited here: the historical models have no admin, and "revert" (choosing an
 old version on the History page) saves the record again, a new entry.
 
 The ethical walls apply: a record the user may not see has no History page
-(the admin answers as for a missing record), and a deleted one is listed only
-if its last values are visible to the user (crm.core.restore).
+(the admin answers as for a missing record); its page and revert forms leave
+out the entries of times it was hidden from the user, and a deleted one is
+listed only if its last values are visible to the user
+(crm.core.history_visibility).
 """
 
 from itertools import pairwise
@@ -35,6 +37,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from crm.core.changes import HiddenReferences, shown_fields
 from crm.core.history import one_entry_per_record
+from crm.core.history_visibility import visible_entries
 from crm.core.restore import deleted_records, record_restore
 
 
@@ -126,14 +129,34 @@ class RecordHistoryAdmin(SimpleHistoryAdmin):
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         return super().history_view(request, object_id, extra_context)
 
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        # Entries of the record while it was hidden from this user are left
+        # out (crm.core.history_visibility).
+        return visible_entries(
+            self.model,
+            super().get_history_queryset(request, history_manager, pk_name, object_id),
+            request.user,
+        )
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # An old version of a visible record only; reverting saves it again.
-        if self.get_object(request, unquote(object_id)) is None:
+        # An old version of a visible record, as the user could see it then,
+        # only; reverting saves it again.
+        if self.get_object(request, unquote(object_id)) is None or not (
+            self._visible_version(request, unquote(object_id), version_id)
+        ):
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         with one_entry_per_record():
             return super().history_form_view(
                 request, object_id, version_id, extra_context
             )
+
+    def _visible_version(self, request, object_id, version_id):
+        if not str(version_id).isdigit():
+            return False
+        version = self.model.history.filter(
+            **{self.opts.pk.attname: object_id, "history_id": version_id}
+        )
+        return visible_entries(self.model, version, request.user).exists()
 
     def set_history_delta_changes(
         self, request, historical_records, foreign_keys_are_objs=True

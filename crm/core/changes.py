@@ -15,7 +15,7 @@ from decimal import Decimal
 from rest_framework import serializers
 from simple_history.models import HistoricalRecords
 
-from crm.core.models import CRMQuerySet
+from crm.core.models import CRMQuerySet, sees_everything
 
 CHANGES = {"+": "created", "~": "updated", "-": "deleted"}
 BOOKKEEPING_FIELDS = {"id", "created_at", "updated_at"}
@@ -79,7 +79,7 @@ class HiddenReferences:
                 continue
             walled = field.related_model._default_manager.all()
             ids = {getattr(record, field.attname) for record in records} - {None}
-            if ids and not walled.sees_everything(user):
+            if ids and not sees_everything(user):
                 visible = walled.visible_to(user).filter(pk__in=ids)
                 self.hidden[field.name] = ids - set(
                     visible.values_list("pk", flat=True)

@@ -3,36 +3,21 @@
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from crm.core.changes import is_walled, many_to_many_fields
+from crm.core.changes import many_to_many_fields
 from crm.core.history import one_entry_per_record
+from crm.core.history_visibility import visible_entries
 from crm.core.services import record_save
+from crm.core.writers import writing_as
 
 RESTORED = "Restored"
 
 
-def _visible_history(model, entries, user):
-    """The history `entries` of `model` that `user` may see, by the ethical walls.
+def deleted_records(model, user):
+    """The last history entry of each deleted `model` record `user` may see, newest first.
 
     The record is gone, so its own `visible_to` cannot judge it: its last
-    values do. A record of a round is visible if that round is; a round
-    itself only if it was not confidential (its team links went with it). A
-    walled model this does not know is for superusers only.
+    entry does (crm.core.history_visibility).
     """
-    if not is_walled(model):
-        return entries
-    walls = model._default_manager.all()
-    if walls.sees_everything(user):
-        return entries
-    names = {field.name for field in model._meta.concrete_fields}
-    if "round" in names:
-        return entries.filter(walls.visibility_q(user))
-    if "confidential" in names:
-        return entries.filter(confidential=False)
-    return entries.none()
-
-
-def deleted_records(model, user):
-    """The last history entry of each deleted `model` record `user` may see, newest first."""
     pk = model._meta.pk.attname
     entries = (
         model.history.latest_of_each()
@@ -41,7 +26,7 @@ def deleted_records(model, user):
         .select_related("history_user")
         .order_by("-history_date", "-history_id")
     )
-    return _visible_history(model, entries, user)
+    return visible_entries(model, entries, user)
 
 
 def _check_references(instance):
@@ -117,7 +102,7 @@ def record_restore(*, model, pk, user=None, save=record_save):
     if user is not None:
         instance._history_user = user
     instance._change_reason = RESTORED
-    with one_entry_per_record():
+    with one_entry_per_record(), writing_as(user):
         _check_references(instance)
         related = _related(instance, many_to_many, user)
         save(instance=instance, many_to_many=related)

@@ -19,7 +19,7 @@ from django_countries.fields import CountryField
 
 from crm.core.constraints import FieldCheckConstraint, FieldUniqueConstraint
 from crm.core.history import CRMHistoricalRecords
-from crm.core.models import CRMQuerySet, Sector, TimeStampedModel
+from crm.core.models import CRMQuerySet, Sector, TimeStampedModel, sees_everything
 from crm.core.money import amount_field, money_output_field, stored_sum_field
 
 # Columns kept by `refresh_stake_figures`, never by the investor's own save.
@@ -165,7 +165,7 @@ class InvestorQuerySet(CRMQuerySet):
         member of a deal's team, the stakes in its confidential rounds.
         """
         stakes = _stakes().objects
-        if stakes.sees_everything(user):
+        if sees_everything(user):
             total, largest = F("all_stake_total_usd"), F("all_largest_stake_usd")
             portfolio, pipeline = F("all_portfolio_count"), F("all_pipeline_usd")
         elif seen := stakes.confidential_rounds_seen_by(user):

@@ -10,7 +10,11 @@ from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django_countries.fields import CountryField
 
-from crm.core.constraints import FieldCheckConstraint, FieldUniqueConstraint
+from crm.core.constraints import (
+    FieldCheckConstraint,
+    FieldUniqueConstraint,
+    WalledUniqueConstraint,
+)
 from crm.core.history import CRMHistoricalRecords
 from crm.core.models import (
     CRMQuerySet,
@@ -19,6 +23,7 @@ from crm.core.models import (
     TimeStampedModel,
     currency_field,
     currency_shape_constraint,
+    sees_everything,
 )
 from crm.core.money import (
     UsdAmountsMixin,
@@ -28,7 +33,7 @@ from crm.core.money import (
     usd_field,
 )
 from crm.investors.models import Investor
-from crm.portfolio.walls import RoundWalledQuerySet, sees_everything
+from crm.portfolio.walls import RoundWalledQuerySet
 
 
 def check_round_of_company(record):
@@ -254,7 +259,8 @@ class FundingRound(UsdAmountsMixin, TimeStampedModel):
             )
         ]
         constraints = [
-            FieldUniqueConstraint(
+            # A clash with a round the writer may not see names nothing of it.
+            WalledUniqueConstraint(
                 "company",
                 Lower("name"),
                 name="funding_round_name_unique_per_company",

@@ -65,7 +65,7 @@ def stake_save(*, stake, user=None):
         ):
             # Entry points offer only visible rounds; this holds for every door.
             raise ValidationError({"round": "No such round."})
-        record_save(instance=stake)
+        record_save(instance=stake, user=user)
         investor_figures_refresh({before.get("investor_id"), stake.investor_id})
     return stake
 
@@ -168,7 +168,7 @@ def round_save(*, funding_round, teams=None, user=None):
         if before:
             stored = FundingRound(pk=funding_round.pk, company_id=before["company_id"])
             _refuse_company_move(stored, funding_round.company_id)
-        record_save(instance=funding_round, many_to_many={"teams": teams})
+        record_save(instance=funding_round, many_to_many={"teams": teams}, user=user)
         if before and before["confidential"] != funding_round.confidential:
             investor_figures_refresh(
                 funding_round.stakes.values_list("investor_id", flat=True).distinct()

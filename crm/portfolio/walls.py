@@ -10,14 +10,10 @@ through the querysets of the related models, never by importing this module.
 
 from django.db.models import Q
 
-from crm.core.models import CRMQuerySet, Team
+from crm.core.models import CRMQuerySet, Team, sees_everything
 
 # Per-request cache of `confidential_rounds_seen_by`, on the user object.
 SEEN_ROUNDS_ATTRIBUTE = "_crm_confidential_rounds"
-
-
-def sees_everything(user):
-    return bool(user and user.is_active and user.is_superuser)
 
 
 def confidential_rounds_seen_by(user):
@@ -77,10 +73,7 @@ class RoundWalledQuerySet(CRMQuerySet):
         """The filter `visible_to` applies, for tables with the same round field (history)."""
         return visible_rounds_q(user, self.round_path)
 
-    # For the apps below this one (core, investors), which reach these rules
+    # For the apps below this one (investors), which reach these rules
     # through a walled model's queryset instead of importing this module.
-    def sees_everything(self, user):
-        return sees_everything(user)
-
     def confidential_rounds_seen_by(self, user):
         return confidential_rounds_seen_by(user)

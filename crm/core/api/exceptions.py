@@ -8,6 +8,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from crm.core.deletion import DependentRecordsExist
+from crm.core.dependants import refusal_message
 
 
 class Conflict(exceptions.APIException):
@@ -37,7 +38,8 @@ def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         exc = _as_drf_error(exc)
     elif isinstance(exc, DependentRecordsExist):
-        exc = Conflict(exc.message)
+        # Named and counted within the ethical walls (crm.core.dependants).
+        exc = Conflict(refusal_message(exc, context["request"].user))
     elif isinstance(exc, IntegrityError):
         # Validation runs before every write, so this is a race with another
         # writer (e.g. two clients creating the same name at once).

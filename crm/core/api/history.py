@@ -13,6 +13,7 @@ from rest_framework.decorators import action
 from crm.core.api.pagination import PageNumberPagination
 from crm.core.changes import EntryReader
 from crm.core.history import one_entry_per_record
+from crm.core.history_visibility import visible_entries
 
 
 class FieldChangeSerializer(serializers.Serializer):
@@ -76,7 +77,11 @@ class RecordHistoryMixin:
     )
     def history(self, request, pk=None):
         record = self.get_object()
-        entries = record.history.order_by("-history_date", "-history_id")
+        # Entries of the record while it was hidden from this user are left
+        # out (crm.core.history_visibility).
+        entries = visible_entries(
+            type(record), record.history.all(), request.user
+        ).order_by("-history_date", "-history_id")
         page = self.paginate_queryset(entries)
         # The page's oldest entry is compared with the one just before it.
         shown = self.paginator.page

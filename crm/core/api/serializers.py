@@ -71,7 +71,12 @@ class ValidatedModelSerializer(serializers.ModelSerializer):
 
     def save_instance(self, instance, many_to_many):
         """The one write; serializers with a dedicated service override this."""
-        return record_save(instance=instance, many_to_many=many_to_many)
+        request = self.context.get("request")
+        return record_save(
+            instance=instance,
+            many_to_many=many_to_many,
+            user=getattr(request, "user", None),
+        )
 
     def _pop_many_to_many(self, validated_data):
         opts = self.Meta.model._meta
