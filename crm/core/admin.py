@@ -7,6 +7,7 @@ from django.db.models import Count
 from crm.core.admin_conflicts import EditConflictsMixin
 from crm.core.admin_history import RecordHistoryAdmin
 from crm.core.admin_pagination import CappedCountPaginator
+from crm.core.admin_prefill import PrefillFromAddressMixin
 from crm.core.deletion import delete_record
 from crm.core.models import ExchangeRate, Sector, Team
 from crm.core.services import record_save
@@ -53,12 +54,15 @@ class VisibleRecordsMixin:
         return field
 
 
-class CrmModelAdmin(VisibleRecordsMixin, EditConflictsMixin, RecordHistoryAdmin):
+class CrmModelAdmin(
+    PrefillFromAddressMixin, VisibleRecordsMixin, EditConflictsMixin, RecordHistoryAdmin
+):
     """Saves through the services and shows who and when read-only.
 
     Subclasses declare `fieldsets`; the "Record" fieldset (`record_fields`) is
     added on existing records only, where those values mean something.
-    History and "Recently deleted" pages: crm.core.admin_history.
+    History and "Recently deleted" pages: crm.core.admin_history. Pre-filled
+    add forms: crm.core.admin_prefill.
     """
 
     record_fields = ("created_at", "updated_at")
