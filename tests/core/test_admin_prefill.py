@@ -19,7 +19,7 @@ def bad_values(field):
     if field.is_relation:
         return ["abc", "99999999999999999999999"]
     if isinstance(field, models.DateField):  # and DateTimeField
-        return ["garbage", "2024-13-45"]
+        return ["garbage", "0001-01-01", "2101-01-01", "2024-13-45"]
     return ["abc", "99999999999999999999999"]
 
 
