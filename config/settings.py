@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "crm.core.api.middleware.RequestBodyLimitMiddleware",
+    # Before any database work: a token over its limit costs no query.
+    "crm.accounts.concurrent_requests.ConcurrentRequestsLimitMiddleware",
     # Before anything that reads the database: with DATABASE_REPLICA_URL set,
     # a request reads from the replica until it writes (crm.core.db_routers).
     "crm.core.db_routers.ReplicaReadsMiddleware",
@@ -223,7 +225,18 @@ if not re.fullmatch(r"[1-9][0-9]*/(second|minute|hour|day)", API_RATE_LIMIT):
         f"API_RATE_LIMIT={API_RATE_LIMIT!r}: use e.g. 6000/minute or 100/second."
     )
 
-# Rate-limit counters live here. The default is per process: with several
+# Requests one API token may have running at the same time; one more gets 429
+# (crm.accounts.concurrent_requests), so a few slow requests from one client
+# cannot hold every worker.
+API_MAX_CONCURRENT_REQUESTS_PER_TOKEN = env.int(
+    "API_MAX_CONCURRENT_REQUESTS_PER_TOKEN", default=4
+)
+if API_MAX_CONCURRENT_REQUESTS_PER_TOKEN < 1:
+    raise ImproperlyConfigured(
+        "API_MAX_CONCURRENT_REQUESTS_PER_TOKEN must be 1 or more."
+    )
+
+# Rate-limit counters and request slots live here. The default is per process: with several
 # workers, use a shared Redis (CACHE_URL=redis://host:6379/0).
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
