@@ -161,11 +161,22 @@ AUTHENTICATION_BACKENDS = [
 
 # Login lockout (django-axes): after AXES_FAILURE_LIMIT failed logins to one
 # account, its logins are refused for the cool-off period, even with the right
-# password. Per account, not per address: a guesser changes addresses easily,
-# while a whole office often shares one, and behind the TLS proxy every
-# visitor has the proxy's address. (axes.W006 asks for the address.)
+# password. Axes locks per account only: a whole office often shares one
+# address, so the per-address throttle (crm.accounts.addresses) has its own,
+# higher limit over a longer window; past it, tries from that address are
+# refused unchecked and no longer count against any account, so one guesser
+# cannot keep someone else's account locked. A superuser unlocks an account
+# from the admin (Users: "Unlock"). (axes.W006 asks axes to lock per address.)
 AXES_LOCKOUT_PARAMETERS = ["username"]
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("DJANGO_LOGIN_ADDRESS_FAILURE_LIMIT", default=20)
+LOGIN_ADDRESS_WINDOW = timedelta(
+    minutes=env.int("DJANGO_LOGIN_ADDRESS_WINDOW_MINUTES", default=60)
+)
+# Proxies in front of Django that append the client's address to
+# X-Forwarded-For (the TLS proxy: 1). 0: REMOTE_ADDR is the client's.
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "crm.accounts.addresses.client_address"
 AXES_FAILURE_LIMIT = env.int("DJANGO_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(
     minutes=env.int("DJANGO_LOGIN_COOLOFF_MINUTES", default=15)
@@ -235,6 +246,10 @@ if API_MAX_CONCURRENT_REQUESTS_PER_TOKEN < 1:
     raise ImproperlyConfigured(
         "API_MAX_CONCURRENT_REQUESTS_PER_TOKEN must be 1 or more."
     )
+
+# Refused API tokens (unknown, revoked, expired, malformed) one client address
+# may present a minute; past it, 429 before any token is looked up.
+API_INVALID_TOKEN_LIMIT = env.int("API_INVALID_TOKEN_LIMIT", default=20)
 
 # Rate-limit counters and request slots live here. The default is per process: with several
 # workers, use a shared Redis (CACHE_URL=redis://host:6379/0).

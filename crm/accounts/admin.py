@@ -1,6 +1,10 @@
-"""API tokens in the admin: listed and revoked, never created or edited here."""
+"""API tokens in the admin: listed and revoked, never created or edited here;
+and the users' page, where a superuser unlocks a locked-out account."""
 
+from axes.utils import reset as reset_failed_logins
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.utils import timezone
 
 from crm.accounts.models import ApiToken
@@ -60,4 +64,29 @@ class ApiTokenAdmin(admin.ModelAdmin):
         count = queryset.revoke()
         self.message_user(
             request, f"Revoked {count} token(s); they no longer work.", messages.SUCCESS
+        )
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class CrmUserAdmin(UserAdmin):
+    actions = ["unlock"]
+
+    def has_unlock_permission(self, request):
+        return request.user.is_superuser
+
+    @admin.action(permissions=["unlock"], description="Unlock selected accounts")
+    def unlock(self, request, queryset):
+        """Forget the accounts' failed logins (django-axes), which lifts a lockout."""
+        usernames = list(queryset.values_list("username", flat=True))
+        for username in usernames:
+            reset_failed_logins(username=username)
+        self.message_user(
+            request,
+            f"Unlocked {len(usernames)} account(s): their failed logins are "
+            "forgotten and they may log in again.",
+            messages.SUCCESS,
         )
