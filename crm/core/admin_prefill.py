@@ -13,13 +13,17 @@ from django.db import models
 
 def prefill_value(field, value):
     """`value` as `field`'s form takes it; ValidationError if the field refuses it."""
+    # A relation's keys are checked, not converted: the form takes them as
+    # text. Whether the user may see the record is the form's choices'
+    # business (crm.core.admin.VisibleRecordsMixin).
     if field.many_to_many:
         # Django has already split "1,2,3" into a list.
-        return [field.target_field.clean(pk, None) for pk in value]
+        for pk in value:
+            field.target_field.clean(pk, None)
+        return value
     if field.is_relation:
-        # The record's key only: whether the user may see it is the form's
-        # choices' business (crm.core.admin.VisibleRecordsMixin).
-        return field.target_field.clean(value, None)
+        field.target_field.clean(value, None)
+        return value
     if isinstance(field, models.CharField | models.TextField) and not field.choices:
         return value  # any text is text
     formfield = field.formfield()

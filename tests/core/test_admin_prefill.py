@@ -72,7 +72,7 @@ def test_an_add_form_keeps_the_pre_fill_values_its_fields_accept(client, superus
 
     assert response.status_code == 200
     assert response.context["adminform"].form.initial == {
-        "investor": alibaba.pk,
+        "investor": str(alibaba.pk),
         "occurred_at": datetime.datetime(2018, 7, 2, 10, tzinfo=datetime.UTC),
         "kind": "call",
     }
