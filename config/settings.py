@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "crm.core.api.middleware.RequestBodyLimitMiddleware",
+    # Before any database work: a token over its limit costs no query.
+    "crm.accounts.concurrent_requests.ConcurrentRequestsLimitMiddleware",
     # Before anything that reads the database: with DATABASE_REPLICA_URL set,
     # a request reads from the replica until it writes (crm.core.db_routers).
     "crm.core.db_routers.ReplicaReadsMiddleware",
@@ -159,11 +161,22 @@ AUTHENTICATION_BACKENDS = [
 
 # Login lockout (django-axes): after AXES_FAILURE_LIMIT failed logins to one
 # account, its logins are refused for the cool-off period, even with the right
-# password. Per account, not per address: a guesser changes addresses easily,
-# while a whole office often shares one, and behind the TLS proxy every
-# visitor has the proxy's address. (axes.W006 asks for the address.)
+# password. Axes locks per account only: a whole office often shares one
+# address, so the per-address throttle (crm.accounts.addresses) has its own,
+# higher limit over a longer window; past it, tries from that address are
+# refused unchecked and no longer count against any account, so one guesser
+# cannot keep someone else's account locked. A superuser unlocks an account
+# from the admin (Users: "Unlock"). (axes.W006 asks axes to lock per address.)
 AXES_LOCKOUT_PARAMETERS = ["username"]
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("DJANGO_LOGIN_ADDRESS_FAILURE_LIMIT", default=20)
+LOGIN_ADDRESS_WINDOW = timedelta(
+    minutes=env.int("DJANGO_LOGIN_ADDRESS_WINDOW_MINUTES", default=60)
+)
+# Proxies in front of Django that append the client's address to
+# X-Forwarded-For (the TLS proxy: 1). 0: REMOTE_ADDR is the client's.
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "crm.accounts.addresses.client_address"
 AXES_FAILURE_LIMIT = env.int("DJANGO_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(
     minutes=env.int("DJANGO_LOGIN_COOLOFF_MINUTES", default=15)
@@ -223,7 +236,22 @@ if not re.fullmatch(r"[1-9][0-9]*/(second|minute|hour|day)", API_RATE_LIMIT):
         f"API_RATE_LIMIT={API_RATE_LIMIT!r}: use e.g. 6000/minute or 100/second."
     )
 
-# Rate-limit counters live here. The default is per process: with several
+# Requests one API token may have running at the same time; one more gets 429
+# (crm.accounts.concurrent_requests), so a few slow requests from one client
+# cannot hold every worker.
+API_MAX_CONCURRENT_REQUESTS_PER_TOKEN = env.int(
+    "API_MAX_CONCURRENT_REQUESTS_PER_TOKEN", default=4
+)
+if API_MAX_CONCURRENT_REQUESTS_PER_TOKEN < 1:
+    raise ImproperlyConfigured(
+        "API_MAX_CONCURRENT_REQUESTS_PER_TOKEN must be 1 or more."
+    )
+
+# Refused API tokens (unknown, revoked, expired, malformed) one client address
+# may present a minute; past it, 429 before any token is looked up.
+API_INVALID_TOKEN_LIMIT = env.int("API_INVALID_TOKEN_LIMIT", default=20)
+
+# Rate-limit counters and request slots live here. The default is per process: with several
 # workers, use a shared Redis (CACHE_URL=redis://host:6379/0).
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
@@ -272,7 +300,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # The schema and the docs page: for users with a role, not any login.
+    "SERVE_PERMISSIONS": [
+        "rest_framework.permissions.IsAuthenticated",
+        "crm.accounts.permissions.InAGroup",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "CountryEnum": "django_countries.countries",
         "CurrencyEnum": "crm.core.currencies.CURRENCY_CHOICES",

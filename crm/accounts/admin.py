@@ -1,6 +1,10 @@
-"""API tokens in the admin: listed and revoked, never created or edited here."""
+"""API tokens in the admin: listed and revoked by their owners, never created or
+edited here; and the users' page, where a superuser unlocks a locked-out account."""
 
+from axes.utils import reset as reset_failed_logins
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.utils import timezone
 
 from crm.accounts.models import ApiToken
@@ -26,6 +30,12 @@ class TokenStatusFilter(admin.SimpleListFilter):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
+    """Every staff user sees and revokes their own tokens; a superuser, everyone's.
+
+    The secret is never shown (only its hash is stored); the prefix lets its
+    owner recognise a token.
+    """
+
     list_display = [
         "user",
         "name",
@@ -44,6 +54,12 @@ class ApiTokenAdmin(admin.ModelAdmin):
     fields = list_display
     actions = ["revoke"]
 
+    def get_queryset(self, request):
+        tokens = super().get_queryset(request)
+        if request.user.is_superuser:
+            return tokens
+        return tokens.filter(user=request.user)
+
     # Creation is `manage.py create_api_token` (or the service): the secret is
     # shown once, to whoever creates the token, and nothing edits it later.
     def has_add_permission(self, request):
@@ -52,12 +68,48 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    # One's own tokens need no model permission: the admin's login already
+    # requires an active staff user, and the list holds only their tokens.
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request) and (
+            obj is None or request.user.is_superuser or obj.user_id == request.user.pk
+        )
+
     def has_revoke_permission(self, request):
-        return request.user.has_perm("accounts.change_apitoken")
+        return self.has_module_permission(request)
 
     @admin.action(permissions=["revoke"], description="Revoke selected tokens")
     def revoke(self, request, queryset):
+        # `queryset` is within get_queryset(): a user's own tokens only.
         count = queryset.revoke()
         self.message_user(
             request, f"Revoked {count} token(s); they no longer work.", messages.SUCCESS
+        )
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class CrmUserAdmin(UserAdmin):
+    actions = ["unlock"]
+
+    def has_unlock_permission(self, request):
+        return request.user.is_superuser
+
+    @admin.action(permissions=["unlock"], description="Unlock selected accounts")
+    def unlock(self, request, queryset):
+        """Forget the accounts' failed logins (django-axes), which lifts a lockout."""
+        usernames = list(queryset.values_list("username", flat=True))
+        for username in usernames:
+            reset_failed_logins(username=username)
+        self.message_user(
+            request,
+            f"Unlocked {len(usernames)} account(s): their failed logins are "
+            "forgotten and they may log in again.",
+            messages.SUCCESS,
         )

@@ -2,14 +2,22 @@
 
 from rest_framework import authentication, exceptions
 
+from crm.accounts.addresses import refused_tokens
 from crm.accounts.models import ApiToken
 from crm.accounts.services import hash_secret
+
+# One answer for every refused token, so a guesser learns nothing about which
+# secrets exist (revoked or expired) or whose user is inactive.
+REFUSED = "Invalid or expired token."
 
 
 class ApiTokenAuthentication(authentication.BaseAuthentication):
     """Finds the token by the hash of its secret; `request.auth` is the ApiToken.
 
-    Revoked and expired tokens, and tokens of inactive users, are refused (401).
+    Unknown, malformed, revoked and expired tokens, and tokens of inactive
+    users, are refused alike (401). A client address that has presented
+    API_INVALID_TOKEN_LIMIT refused tokens in a minute gets 429 before any
+    lookup.
     """
 
     keyword = "Bearer"
@@ -18,28 +26,39 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         parts = authentication.get_authorization_header(request).split()
         if not parts or parts[0].lower() != self.keyword.lower().encode():
             return None
-        if len(parts) != 2:
-            raise exceptions.AuthenticationFailed(
-                "Send one token: `Authorization: Bearer <token>`."
+        refused = refused_tokens()
+        if refused.exceeded(request):
+            raise exceptions.Throttled(
+                wait=refused.seconds,
+                # DRF adds "Expected available in 60 seconds."
+                detail="Too many invalid tokens from this address.",
             )
+        token = self.usable_token(parts)
+        if token is None:
+            refused.record(request)
+            raise exceptions.AuthenticationFailed(REFUSED)
+        token.record_use()
+        return token.user, token
+
+    def usable_token(self, parts):
+        """The usable token of `Bearer <secret>`'s parts, or None."""
+        if len(parts) != 2:
+            return None
         try:
             secret = parts[1].decode("ascii")
         except UnicodeDecodeError:
-            raise exceptions.AuthenticationFailed("Invalid token.") from None
+            return None
         try:
             token = ApiToken.objects.select_related("user").get(
                 key_hash=hash_secret(secret)
             )
         except ApiToken.DoesNotExist:
-            raise exceptions.AuthenticationFailed("Invalid token.") from None
-        if token.revoked_at is not None:
-            raise exceptions.AuthenticationFailed("This token has been revoked.")
-        if token.is_expired():
-            raise exceptions.AuthenticationFailed("This token has expired.")
+            return None
+        if token.revoked_at is not None or token.is_expired():
+            return None
         if not token.user.is_active:
-            raise exceptions.AuthenticationFailed("This token's user is inactive.")
-        token.record_use()
-        return token.user, token
+            return None
+        return token
 
     def authenticate_header(self, request):
         # Makes a request without credentials a 401 (not a 403).

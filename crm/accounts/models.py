@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from crm.core.dates import validate_date_in_range
 from crm.core.models import TimeStampedModel
 
 # Recording every request's time would turn each read into a write; a
@@ -43,7 +44,10 @@ class ApiToken(TimeStampedModel):
     # Only the hash is kept: the secret is shown once, when it is created.
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     expires_at = models.DateTimeField(
-        null=True, blank=True, help_text="Empty: never expires."
+        null=True,
+        blank=True,
+        help_text="Empty: never expires.",
+        validators=[validate_date_in_range],
     )
     read_only = models.BooleanField(
         default=False, help_text="Reads only: every write is refused (403)."

@@ -1,4 +1,4 @@
-"""What a read-only API token may do: read."""
+"""What a read-only API token may do (read), and who may read the API's description."""
 
 from rest_framework import permissions
 
@@ -16,4 +16,21 @@ class ReadOnlyTokens(permissions.BasePermission):
             request.method in permissions.SAFE_METHODS
             or not isinstance(token, ApiToken)
             or not token.read_only
+        )
+
+
+class InAGroup(permissions.BasePermission):
+    """A user in no group (a login with no rights yet) may not read the API's schema."""
+
+    message = (
+        "Reading the API's description needs a role: ask an administrator to "
+        "add you to a group (e.g. Deal team or Analyst)."
+    )
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(
+            user
+            and user.is_authenticated
+            and (user.is_superuser or user.groups.exists())
         )

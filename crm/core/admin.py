@@ -9,6 +9,7 @@ from crm.core.admin_deletion import deletion_preview, walled_inline_form
 from crm.core.admin_history import RecordHistoryAdmin
 from crm.core.admin_inlines import checking_parent_link
 from crm.core.admin_pagination import CappedCountPaginator
+from crm.core.admin_prefill import PrefillFromAddressMixin
 from crm.core.deletion import delete_record
 from crm.core.models import ExchangeRate, Sector, Team
 from crm.core.services import record_save
@@ -65,12 +66,15 @@ class VisibleRecordsMixin:
         return field
 
 
-class CrmModelAdmin(VisibleRecordsMixin, EditConflictsMixin, RecordHistoryAdmin):
+class CrmModelAdmin(
+    PrefillFromAddressMixin, VisibleRecordsMixin, EditConflictsMixin, RecordHistoryAdmin
+):
     """Saves through the services and shows who and when read-only.
 
     Subclasses declare `fieldsets`; the "Record" fieldset (`record_fields`) is
     added on existing records only, where those values mean something.
-    History and "Recently deleted" pages: crm.core.admin_history.
+    History and "Recently deleted" pages: crm.core.admin_history. Pre-filled
+    add forms: crm.core.admin_prefill.
     """
 
     record_fields = ("created_at", "updated_at")

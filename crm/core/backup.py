@@ -8,6 +8,7 @@ while the application keeps running.
 import os
 import sqlite3
 import subprocess
+import tempfile
 from contextlib import closing
 from pathlib import Path
 
@@ -18,8 +19,39 @@ class BackupError(Exception):
     pass
 
 
-def database_backup(*, connection, path: Path) -> None:
-    """Write a backup of `connection`'s database to `path`."""
+def database_backup(*, connection, path: Path, overwrite: bool = False) -> None:
+    """Write a backup of `connection`'s database to `path`, readable by its owner only.
+
+    An existing file is kept unless `overwrite`: a mistyped name must not
+    replace last night's backup. The backup is written beside `path` under a
+    temporary name and moved into place once complete, so a failed backup
+    leaves no half-written file and an overwritten one stays whole until then.
+    """
+    path = Path(path)
+    if path.exists() and not overwrite:
+        raise BackupError(f"{path} exists; pass --force to overwrite it.")
+    # mkstemp creates the file readable and writable by its owner only (0600),
+    # whatever the umask: a backup holds every record and password hash.
+    handle, partial_name = tempfile.mkstemp(
+        dir=path.parent, prefix=f".{path.name}.", suffix=".partial"
+    )
+    os.close(handle)
+    partial = Path(partial_name)
+    try:
+        _write_backup(connection, partial)
+        if overwrite:
+            partial.replace(path)
+        else:
+            # A link fails if the name was taken meanwhile, where a rename
+            # would silently replace it.
+            os.link(partial, path)
+    except FileExistsError:
+        raise BackupError(f"{path} exists; pass --force to overwrite it.") from None
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _write_backup(connection, path: Path) -> None:
     if connection.vendor == "postgresql":
         _run_postgres_tool(
             "pg_dump",

@@ -11,6 +11,7 @@ from django.db.models.lookups import Exact
 
 from crm.core.constraints import FieldCheckConstraint, FieldUniqueConstraint
 from crm.core.currencies import CURRENCY_CHOICES, USD
+from crm.core.dates import validate_date_in_range
 from crm.core.history import CRMHistoricalRecords
 
 
@@ -219,7 +220,8 @@ class ExchangeRate(TimeStampedModel):
         help_text="How many US dollars one unit buys.",
     )
     valid_from = models.DateField(
-        help_text="The rate applies from this day until the next rate."
+        help_text="The rate applies from this day until the next rate.",
+        validators=[validate_date_in_range],
     )
 
     objects = CRMQuerySet.as_manager()

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from crm.core.constraints import FieldCheckConstraint
+from crm.core.dates import validate_date_in_range
 from crm.core.history import CRMHistoricalRecords
 from crm.core.models import TimeStampedModel
 from crm.investors.models import Contact, Investor
@@ -33,7 +34,9 @@ class Interaction(TimeStampedModel):
         OTHER = "other", "Other"
 
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CALL)
-    occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
+    occurred_at = models.DateTimeField(
+        default=timezone.now, db_index=True, validators=[validate_date_in_range]
+    )
     investor = models.ForeignKey(
         Investor, on_delete=models.PROTECT, related_name="interactions"
     )
@@ -60,7 +63,9 @@ class Interaction(TimeStampedModel):
     )
     summary = models.CharField(max_length=300)
     details = models.TextField(blank=True)
-    follow_up_on = models.DateField(null=True, blank=True, db_index=True)
+    follow_up_on = models.DateField(
+        null=True, blank=True, db_index=True, validators=[validate_date_in_range]
+    )
     follow_up_done = models.BooleanField(default=False)
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -15,6 +15,7 @@ from crm.core.constraints import (
     FieldUniqueConstraint,
     WalledUniqueConstraint,
 )
+from crm.core.dates import validate_date_in_range
 from crm.core.history import CRMHistoricalRecords
 from crm.core.models import (
     CRMQuerySet,
@@ -223,8 +224,12 @@ class FundingRound(UsdAmountsMixin, TimeStampedModel):
     pre_money_valuation_usd = usd_field("pre-money valuation (USD)")
     post_money_valuation = amount_field()
     post_money_valuation_usd = usd_field("post-money valuation (USD)")
-    announced_on = models.DateField(null=True, blank=True, db_index=True)
-    closed_on = models.DateField(null=True, blank=True)
+    announced_on = models.DateField(
+        null=True, blank=True, db_index=True, validators=[validate_date_in_range]
+    )
+    closed_on = models.DateField(
+        null=True, blank=True, validators=[validate_date_in_range]
+    )
     confidential = models.BooleanField(
         default=False,
         db_index=True,
@@ -370,7 +375,9 @@ class Stake(UsdAmountsMixin, TimeStampedModel):
     )
     is_lead = models.BooleanField("lead investor", default=False)
     as_of = models.DateField(
-        default=timezone.localdate, help_text="The date the figures refer to."
+        default=timezone.localdate,
+        help_text="The date the figures refer to.",
+        validators=[validate_date_in_range],
     )
     source = models.CharField(
         max_length=500,

@@ -1,7 +1,6 @@
 import datetime
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from crm.accounts.models import ApiToken
@@ -107,16 +106,50 @@ def test_no_one_adds_or_edits_a_token_in_the_admin(admin_client, tokens):
     assert sync.name == "Salesforce sync"
 
 
-def test_only_users_who_may_change_tokens_may_revoke_them(client, tokens):
+def test_a_user_sees_only_their_own_tokens(client, tokens, deal_team_user):
     sync, _ = tokens
-    viewer = UserFactory(username="auditor", is_staff=True)
-    viewer.user_permissions.add(Permission.objects.get(codename="view_apitoken"))
-    client.force_login(viewer)
+    client.force_login(deal_team_user)
+
+    assert listed(client.get(URL)) == [sync]
+
+
+def test_a_user_in_no_group_sees_their_own_tokens_without_a_secret(client):
+    newcomer = UserFactory(username="newcomer", is_staff=True)
+    token, secret = api_token_create(user=newcomer, name="Laptop")
+    client.force_login(newcomer)
 
     response = client.get(URL)
 
-    # Revoking is their only action: no action menu at all.
-    assert response.context["action_form"] is None
-    client.post(URL, {"action": "revoke", "_selected_action": [sync.pk]})
+    assert listed(response) == [token]
+    page = response.content.decode() + client.get(change_url(token)).content.decode()
+    assert token.prefix in page
+    assert secret not in page
+    assert token.key_hash not in page
+
+
+def test_a_user_revokes_their_own_token(client, tokens, deal_team_user):
+    sync, _ = tokens
+    client.force_login(deal_team_user)
+
+    response = client.post(
+        URL, {"action": "revoke", "_selected_action": [sync.pk]}, follow=True
+    )
+
+    assert [str(m) for m in response.context["messages"]] == [
+        "Revoked 1 token(s); they no longer work."
+    ]
     sync.refresh_from_db()
-    assert sync.revoked_at is None
+    assert sync.revoked_at is not None
+
+
+def test_a_user_can_neither_open_nor_revoke_someone_elses_token(
+    client, tokens, deal_team_user
+):
+    _, reporting = tokens
+    client.force_login(deal_team_user)
+
+    assert client.get(change_url(reporting)).status_code == 302  # "doesn't exist"
+    client.post(URL, {"action": "revoke", "_selected_action": [reporting.pk]})
+
+    reporting.refresh_from_db()
+    assert reporting.revoked_at is None

@@ -44,7 +44,9 @@ def test_a_token_authenticates_its_user(token_and_secret, deal_team_user):
         "Bearer caf\u00e9",
     ],
 )
-def test_anything_but_one_known_token_is_a_401(token_and_secret, header):
+def test_anything_but_one_known_token_is_a_401_saying_only_invalid_or_expired(
+    token_and_secret, header
+):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=header)
 
@@ -52,20 +54,20 @@ def test_anything_but_one_known_token_is_a_401(token_and_secret, header):
 
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == "Bearer"
-    assert set(response.json()) == {"detail"}
+    assert response.json() == {"detail": "Invalid or expired token."}
 
 
-def test_a_revoked_token_is_refused(token_and_secret):
+def test_a_revoked_token_is_refused_as_an_unknown_one_is(token_and_secret):
     token, secret = token_and_secret
 
     ApiToken.objects.filter(pk=token.pk).revoke()
     response = client_with(secret).get(URL)
 
     assert response.status_code == 401
-    assert response.json() == {"detail": "This token has been revoked."}
+    assert response.json() == {"detail": "Invalid or expired token."}
 
 
-def test_an_expired_token_is_refused(deal_team_user):
+def test_an_expired_token_is_refused_as_an_unknown_one_is(deal_team_user):
     token, secret = api_token_create(
         user=deal_team_user, name="sync", expires_in_days=1
     )
@@ -77,10 +79,12 @@ def test_an_expired_token_is_refused(deal_team_user):
     response = client_with(secret).get(URL)
 
     assert response.status_code == 401
-    assert response.json() == {"detail": "This token has expired."}
+    assert response.json() == {"detail": "Invalid or expired token."}
 
 
-def test_the_token_of_an_inactive_user_is_refused(token_and_secret, deal_team_user):
+def test_the_token_of_an_inactive_user_is_refused_as_an_unknown_one_is(
+    token_and_secret, deal_team_user
+):
     _, secret = token_and_secret
     deal_team_user.is_active = False
     deal_team_user.save()
@@ -88,7 +92,7 @@ def test_the_token_of_an_inactive_user_is_refused(token_and_secret, deal_team_us
     response = client_with(secret).get(URL)
 
     assert response.status_code == 401
-    assert response.json() == {"detail": "This token's user is inactive."}
+    assert response.json() == {"detail": "Invalid or expired token."}
 
 
 def updates_of_last_used(client):
@@ -155,3 +159,41 @@ def test_the_schema_describes_bearer_tokens(api):
         "scheme": "bearer",
         "description": "An API token from `manage.py create_api_token`.",
     }
+
+
+# Refused tokens, throttled per client address
+
+
+def test_an_address_presenting_too_many_invalid_tokens_gets_429(settings):
+    settings.API_INVALID_TOKEN_LIMIT = 3
+    guesser = client_with("guess")
+    for _ in range(3):
+        assert guesser.get(URL).status_code == 401
+
+    response = guesser.get(URL)
+
+    assert response.status_code == 429
+    assert response["Retry-After"] == "60"
+    assert response.json() == {
+        "detail": "Too many invalid tokens from this address. "
+        "Expected available in 60 seconds."
+    }
+
+
+def test_the_throttled_address_is_refused_even_a_good_token(settings, token_and_secret):
+    settings.API_INVALID_TOKEN_LIMIT = 3
+    _, secret = token_and_secret
+    for _ in range(3):
+        client_with("guess").get(URL)
+
+    assert client_with(secret).get(URL).status_code == 429
+    # Another address is not held back.
+    assert client_with(secret).get(URL, REMOTE_ADDR="10.0.0.2").status_code == 200
+
+
+def test_good_tokens_do_not_count_towards_the_address_limit(settings, token_and_secret):
+    settings.API_INVALID_TOKEN_LIMIT = 3
+    _, secret = token_and_secret
+
+    for _ in range(5):
+        assert client_with(secret).get(URL).status_code == 200

@@ -1,6 +1,10 @@
 import pytest
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
+from rest_framework.test import APIClient
+
+from crm.accounts.services import api_token_create
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +62,24 @@ def test_the_docs_page_is_served_from_the_project_for_logged_in_users(
     page = response.content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in page
     assert "cdn" not in page.lower()
+
+
+def test_a_user_in_no_group_may_read_neither_the_schema_nor_the_docs(client):
+    newcomer = UserFactory(username="newcomer", is_staff=True)
+    token_client = APIClient()
+    _, secret = api_token_create(user=newcomer, name="tests")
+    token_client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    client.force_login(newcomer)
+
+    response = token_client.get("/api/v1/schema/", {"format": "json"})
+
+    assert response.status_code == 403
+    assert response.json() == {
+        "detail": "Reading the API's description needs a role: ask an "
+        "administrator to add you to a group (e.g. Deal team or Analyst)."
+    }
+    assert client.get("/api/v1/docs/").status_code == 403
+
+
+def test_a_superuser_in_no_group_reads_the_schema(admin_api):
+    assert admin_api.get("/api/v1/schema/", {"format": "json"}).status_code == 200

@@ -7,6 +7,7 @@ rollback puts back what the migrations created (groups, permissions).
 
 import datetime
 import secrets
+import stat
 
 import pytest
 from django.apps import apps
@@ -135,3 +136,35 @@ def test_a_backup_is_not_restored_over_a_database_with_tables(tmp_path):
 def test_restoring_a_missing_backup_names_the_file(tmp_path, empty_database):
     with pytest.raises(CommandError, match=r"No backup file at .*missing\.backup"):
         call_command("restore_database", tmp_path / "missing.backup", database=RESTORED)
+
+
+def test_a_backup_is_readable_by_its_owner_only(tmp_path):
+    backup = tmp_path / "crm.backup"
+
+    call_command("backup_database", backup, verbosity=0)
+
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    assert [path.name for path in tmp_path.iterdir()] == ["crm.backup"]
+
+
+def test_a_backup_does_not_overwrite_an_existing_file(tmp_path):
+    backup = tmp_path / "crm.backup"
+    backup.write_text("last night's backup")
+
+    with pytest.raises(CommandError, match=r"crm\.backup exists; pass --force"):
+        call_command("backup_database", backup, verbosity=0)
+
+    assert backup.read_text() == "last night's backup"
+    assert [path.name for path in tmp_path.iterdir()] == ["crm.backup"]
+
+
+def test_a_forced_backup_replaces_the_file_and_makes_it_private(tmp_path):
+    backup = tmp_path / "crm.backup"
+    backup.write_text("last night's backup")
+    backup.chmod(0o644)
+
+    call_command("backup_database", backup, force=True, verbosity=0)
+
+    assert backup.read_bytes() != b"last night's backup"
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    assert [path.name for path in tmp_path.iterdir()] == ["crm.backup"]

@@ -107,3 +107,77 @@ def test_a_statement_past_the_timeout_is_cancelled():
         cursor.execute("SET LOCAL statement_timeout = 50")
         with pytest.raises(OperationalError, match="statement timeout"):
             cursor.execute("SELECT pg_sleep(1)")
+
+
+# A statement stopped by the statement timeout
+
+
+@pytest.fixture
+def slow_investor_queries():
+    """A 50 ms statement timeout, and each query on investors sleeping past it."""
+
+    def execute(execute, sql, params, many, context):
+        if "investors_investor" in sql:
+            execute("SELECT pg_sleep(1)", None, False, context)
+        return execute(sql, params, many, context)
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET statement_timeout = 50")
+    try:
+        with connection.execute_wrapper(execute):
+            yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET statement_timeout")
+
+
+on_postgresql_timeout = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite has no statement timeout: a slow query there runs to its end",
+)
+
+TOO_EXPENSIVE = (
+    "The request was too expensive: the database stopped it at its time limit. "
+    "Narrow it (filters, a smaller page or the cursor) rather than retrying it."
+)
+
+
+# In autocommit, as in production: in the test's transaction the cancelled
+# statement would abort every query after it. A superuser, as a flushed
+# database has no groups.
+@on_postgresql_timeout
+@pytest.mark.django_db(transaction=True)
+def test_an_api_request_past_the_statement_timeout_is_a_503_saying_it_was_too_expensive(
+    admin_api, slow_investor_queries
+):
+    response = admin_api.get("/api/v1/investors/")
+
+    assert response.status_code == 503
+    assert response.json() == {"detail": TOO_EXPENSIVE}
+    # Retrying the same request would be stopped again.
+    assert "Retry-After" not in response
+
+
+@on_postgresql_timeout
+@pytest.mark.django_db(transaction=True)
+def test_an_admin_page_past_the_statement_timeout_is_a_plain_503_page(
+    client, superuser, slow_investor_queries
+):
+    client.force_login(superuser)
+
+    response = client.get(changelist_url(Investor))
+
+    assert response.status_code == 503
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+    assert "Retry-After" not in response
+    assert TOO_EXPENSIVE.encode() in response.content
+
+
+@on_postgresql_timeout
+@pytest.mark.django_db(transaction=True)
+def test_the_next_request_runs_normally_after_a_statement_timeout(
+    admin_api, slow_investor_queries
+):
+    assert admin_api.get("/api/v1/investors/").status_code == 503
+
+    assert admin_api.get("/api/v1/sectors/").status_code == 200

@@ -31,7 +31,8 @@ ERRORS = {
     "404": "No such record (on a list: no such page).",
     "409": "Other records depend on this one; nothing was deleted.",
     "412": "The record changed since the version named in `If-Match`; nothing was changed.",
-    "429": "Too many requests with this token: wait the seconds in `Retry-After`.",
+    "429": "Too many requests with this token, a minute or running at once: "
+    "wait the seconds in `Retry-After`.",
 }
 
 

@@ -11,7 +11,9 @@ from crm.core.backup import BackupError, database_backup
 class Command(BaseCommand):
     help = (
         "Back up the database to FILE: `pg_dump --format=custom` on PostgreSQL, "
-        "the online backup API on SQLite. Safe while the app is running."
+        "the online backup API on SQLite. Safe while the app is running. The "
+        "file is readable by its owner only; an existing one is kept unless "
+        "--force."
     )
 
     def add_arguments(self, parser):
@@ -21,10 +23,15 @@ class Command(BaseCommand):
             default=DEFAULT_DB_ALIAS,
             help="The database alias to back up (default: %(default)s).",
         )
+        parser.add_argument(
+            "--force", action="store_true", help="Overwrite FILE if it exists."
+        )
 
-    def handle(self, *args, file, database, **options):
+    def handle(self, *args, file, database, force, **options):
         try:
-            database_backup(connection=connections[database], path=file)
+            database_backup(
+                connection=connections[database], path=file, overwrite=force
+            )
         except BackupError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(
