@@ -318,3 +318,20 @@ def test_history_keeps_numbered_pages(api, stakes):
 
     assert response.status_code == 200
     assert response.json()["count"] == 1
+
+
+def test_a_numbered_page_deeper_than_10000_rows_is_a_400_naming_page(api):
+    # No rows are needed: the depth is refused before any query of the list.
+    response = api.get("/api/v1/investors/", {"page": 201, "page_size": 50})
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "page": [
+            "Pages reach the first 10,000 rows. Narrow the list with filters "
+            "(updated_after, for a sync) or another ordering to reach the rest."
+        ]
+    }
+    # The last page within the depth is still served (here: past the end, 404).
+    assert (
+        api.get("/api/v1/investors/", {"page": 200, "page_size": 50}).status_code == 404
+    )

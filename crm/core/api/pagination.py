@@ -34,10 +34,35 @@ PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 
 
+# Numbered pages reach this many rows deep: an OFFSET reads and drops every
+# row before the page, so one deep request could pin a worker for seconds.
+MAX_PAGE_DEPTH = 10_000
+
+
 class PageNumberPagination(pagination.PageNumberPagination):
     page_size = PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.check_depth(request)
+        return super().paginate_queryset(queryset, request, view)
+
+    def check_depth(self, request):
+        try:
+            number = int(request.query_params.get(self.page_query_param, 1))
+        except ValueError:
+            return  # DRF answers "Invalid page." (404), as before
+        if (number - 1) * self.get_page_size(request) >= MAX_PAGE_DEPTH:
+            raise ValidationError(
+                {
+                    self.page_query_param: [
+                        f"Pages reach the first {MAX_PAGE_DEPTH:,} rows. Narrow the "
+                        "list with filters (updated_after, for a sync) or another "
+                        "ordering to reach the rest."
+                    ]
+                }
+            )
 
 
 @dataclass(frozen=True)
