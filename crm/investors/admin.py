@@ -5,6 +5,7 @@ The investor page gets its stakes inline from crm.portfolio.admin and its
 this one, not the other way round.
 """
 
+import re
 from decimal import Decimal
 
 from django.contrib import admin
@@ -217,3 +218,14 @@ class ContactAdmin(CrmModelAdmin):
             },
         )
     ]
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(
+            request, queryset, search_term
+        )
+        # The people-present autocomplete of "Log a contact" sends the chosen
+        # investor along (static/crm/log-contact.js): offer only its people.
+        investor = request.GET.get("investor", "")
+        if request.GET.get("field_name") and re.fullmatch(r"[0-9]{1,18}", investor):
+            queryset = queryset.filter(investor_id=int(investor))
+        return queryset, may_have_duplicates
