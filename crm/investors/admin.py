@@ -56,6 +56,22 @@ class StakeSizeFilter(admin.SimpleListFilter):
         return queryset.filter(condition)
 
 
+class KeepInTouchFilter(admin.SimpleListFilter):
+    """My investors going cold: past their contact cadence (see InvestorQuerySet.going_cold)."""
+
+    title = "keep in touch"
+    parameter_name = "keep_in_touch"
+    GOING_COLD = "going_cold"
+
+    def lookups(self, request, model_admin):
+        return [(self.GOING_COLD, "Going cold — mine")]
+
+    def queryset(self, request, queryset):
+        if self.value() == self.GOING_COLD:
+            return queryset.going_cold(request.user)
+        return queryset
+
+
 class InvestorCountryFilter(CountryFilter):
     """The investors' HQ countries, for the lists of what investors have (contacts, stakes).
 
@@ -103,6 +119,7 @@ class InvestorAdmin(CrmModelAdmin):
         ("country", CountryFilter),
         SectorTreeFilter,
         StakeSizeFilter,
+        KeepInTouchFilter,
         # Every user (a small table), not only those who own an investor: that
         # would take a DISTINCT over every investor.
         "owner",
@@ -122,7 +139,7 @@ class InvestorAdmin(CrmModelAdmin):
                     "kind",
                     ("country", "city"),
                     "website",
-                    "owner",
+                    ("owner", "contact_cadence_days"),
                     "description",
                 ]
             },
@@ -144,6 +161,15 @@ class InvestorAdmin(CrmModelAdmin):
     def get_queryset(self, request):
         # One subquery per figure in the same SELECT: no query per row.
         return super().get_queryset(request).with_figures(request.user)
+
+    def get_ordering(self, request):
+        # Going cold: the longest silent first, never contacted before all.
+        if (
+            request.GET.get(KeepInTouchFilter.parameter_name)
+            == KeepInTouchFilter.GOING_COLD
+        ):
+            return [F("last_interaction_at").asc(nulls_first=True), "name", "id"]
+        return super().get_ordering(request)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

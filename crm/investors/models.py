@@ -16,9 +16,11 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, Greatest, Lower
+from django.utils import timezone
 from django_countries.fields import CountryField
 
 from crm.core.constraints import FieldCheckConstraint, FieldUniqueConstraint
+from crm.core.durations import Days
 from crm.core.history import CRMHistoricalRecords
 from crm.core.models import CRMQuerySet, Sector, TimeStampedModel
 from crm.core.visibility import (
@@ -201,6 +203,36 @@ class InvestorQuerySet(CRMQuerySet):
         )
         return self.filter(Exists(focus))
 
+    def going_cold(self, user, now=None):
+        """Investors `user` owns, not contacted within their cadence; the longest silent first.
+
+        Only investors with a cadence count; one never contacted (as far as
+        `user` may see) is the coldest. Annotates `last_interaction_at`, the
+        newest contact `user` may see, as `with_figures` does.
+        """
+        interaction = Investor._meta.get_field("interactions").related_model
+        latest = (
+            interaction.objects.filter(
+                visible_rounds_q(user, "round"), investor=OuterRef("pk")
+            )
+            .order_by("-occurred_at", "-id")
+            .values("occurred_at")[:1]
+        )
+        due_since = Value(now or timezone.now()) - Days(F("contact_cadence_days"))
+        return (
+            self.filter(owner=user, contact_cadence_days__isnull=False)
+            .annotate(
+                last_interaction_at=Subquery(
+                    latest, output_field=models.DateTimeField()
+                )
+            )
+            .filter(
+                Q(last_interaction_at__isnull=True)
+                | Q(last_interaction_at__lt=due_since)
+            )
+            .order_by(F("last_interaction_at").asc(nulls_first=True), "name", "id")
+        )
+
 
 class Investor(TimeStampedModel):
     class Kind(models.TextChoices):
@@ -242,6 +274,13 @@ class Investor(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="owned_investors",
         help_text="Who on the deal team owns the relationship.",
+    )
+    contact_cadence_days = models.PositiveIntegerField(
+        "keep in touch every (days)",
+        null=True,
+        blank=True,
+        help_text="Contact at least this often, e.g. 90: past it, the investor is "
+        "“going cold” for its owner. Empty: no cadence.",
     )
     # Stake figures stored for speed, kept by `refresh_stake_figures`: over
     # every counted stake (what a superuser sees) and over those outside

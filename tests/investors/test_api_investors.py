@@ -112,6 +112,7 @@ def test_it_shows_an_investor_with_figures_from_2_stakes_not_3_interactions(
         "check_size_max_usd": "1000000000.00",
         "aum_usd": "20000000000.00",
         "owner": deal_team_user.pk,
+        "contact_cadence_days": None,
         "total_stake_usd": "1000000000.00",
         "largest_stake_usd": "600000000.00",
         "portfolio_count": 2,
