@@ -81,6 +81,7 @@ def investor_payload(**changes):
         "check_size_max_usd": "200000000.00",
         "aum_usd": "9000000000.00",
         "owner": None,
+        "contact_cadence_days": 90,
         **changes,
     }
 
