@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.wait import WebDriverWait
@@ -57,7 +58,10 @@ def test_logging_a_contact_from_an_investor_takes_five_clicks(
     wait_for(browser, "#id_summary").send_keys("Call on the Series D terms")
     browser.find_element(By.CSS_SELECTOR, ".field-people_present .select2").click()  # 2
     # Opened without typing: every person offered, of SoftBank only.
-    offered = WebDriverWait(browser, 10).until(people_offered)
+    # Options are redrawn as results arrive: read again until they settle.
+    offered = WebDriverWait(
+        browser, 10, ignored_exceptions=[StaleElementReferenceException]
+    ).until(people_offered)
     browser.find_element(By.CSS_SELECTOR, ".select2-results__option").click()  # 3
     browser.find_element(
         By.CSS_SELECTOR, "input[name=follow_up_in][value='1w']"
