@@ -237,7 +237,8 @@ def search(user, text, *, kinds=None, limit=10):
     One query per kind, whatever is found. Kinds without a match are left out.
     """
     text = text.strip()
-    if len(text) < MIN_LENGTH:
+    # PostgreSQL text cannot hold a NUL character: nothing contains one.
+    if len(text) < MIN_LENGTH or "\x00" in text:
         return {}
     found = {}
     for kind in kinds if kinds is not None else kinds_for(user):

@@ -95,6 +95,12 @@ def test_a_short_or_empty_query_asks_for_more(deal_client, world):
     assert "Nothing found" not in empty.text
 
 
+def test_a_nul_character_finds_nothing_rather_than_failing(deal_client, world):
+    response = deal_client.get(URL, {"q": "Meg\x00vii"})
+
+    assert groups(response) == {}
+
+
 def test_nothing_found_says_so(deal_client, world):
     response = deal_client.get(URL, {"q": "zzzz"})
 
