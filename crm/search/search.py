@@ -12,6 +12,7 @@ see is found, and nothing is counted.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
 from django.db.models import Case, CharField, F, Q, TextField, Value, When
 from django.db.models.functions import Cast, Concat, Greatest
@@ -41,7 +42,8 @@ class Kind:
     label: str
     model: type
     api_basename: str
-    # The texts matched: (expression, exact match, match at the start) lookups.
+    # The texts the typed words are looked for in (which may depend on the
+    # words: a website only for a domain).
     matches: Callable[[str], list["Match"]]
     select_related: tuple[str, ...]
     subtitle: Callable[[object], str]
@@ -217,8 +219,6 @@ def _ranked(kind, queryset, text):
     order = [F("search_tier").desc()]
     queryset = queryset.filter(found).annotate(search_tier=tier)
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import TrigramSimilarity
-
         similarities = [
             TrigramSimilarity(Cast(match.expression, TextField()), text)
             for match in matches
