@@ -6,10 +6,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from crm.core import views
 from crm.core.api import errors
+from crm.search.admin_views import search_view
+from crm.search.api.views import SearchView
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index"), name="home"),
     path("favicon.ico", views.favicon, name="favicon"),
+    # Before the admin's own URLs, which would take "search/" for an app.
+    path("admin/search/", admin.site.admin_view(search_view), name="admin_search"),
     path("admin/", admin.site.urls),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
@@ -17,6 +21,7 @@ urlpatterns = [
         login_required(SpectacularSwaggerView.as_view(url_name="api-schema")),
         name="api-docs",
     ),
+    path("api/v1/search/", SearchView.as_view(), name="api-search"),
     path("api/v1/", include("config.api_router")),
 ]
 

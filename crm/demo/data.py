@@ -287,6 +287,8 @@ CONTACTS = [
 COMPANIES = [
     {
         "name": "SenseTime",
+        # Its Chinese name, so that a search for "商汤" finds it.
+        "aliases": ["商汤科技"],
         "sector": "computer-vision",
         "country": "CN",
         "city": "Beijing",
@@ -686,5 +688,42 @@ DEAL_NOTES = [
         ),
         "company": "Megvii",
         "author": "ben.okafor",
+    },
+]
+
+# The demo login (`manage.py ensure_demo_login`): a superuser who logs nothing
+# of the 2018 story, but gets follow-ups of its own so that "My follow-ups due"
+# shows one overdue, one due today and one coming up. Dated from the day they
+# are loaded: `days_ago` is when the contact happened, `follow_up_in_days` the
+# follow-up counted from that day.
+DEMO_LOGIN = "demo"
+DEMO_LOGIN_FOLLOW_UPS = [
+    {
+        "kind": "call",
+        "days_ago": 9,
+        "investor": "SoftBank Vision Fund",
+        "contacts": ["oliver.grant@visionfund.example.com"],
+        "company": "SenseTime",
+        "summary": "Oliver Grant asks for the board-observer terms",
+        "details": "Send him our draft of the observer rights before their IC meets.",
+        "follow_up_in_days": -2,
+    },
+    {
+        "kind": "email",
+        "days_ago": 4,
+        "investor": "Fidelity International",
+        "contacts": ["hannah.whitfield@fidelity.example.com"],
+        "company": "SenseTime",
+        "summary": "Fidelity wants the latest revenue split",
+        "follow_up_in_days": 0,
+    },
+    {
+        "kind": "meeting",
+        "days_ago": 1,
+        "investor": "HOPU Capital",
+        "contacts": ["lin.zhao@hopu.example.com"],
+        "company": "SenseTime",
+        "summary": "HOPU lunch: renminbi fund timing",
+        "follow_up_in_days": 7,
     },
 ]

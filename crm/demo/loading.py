@@ -6,11 +6,13 @@ differs from the data set, through the same services as the admin and the API
 changes no row, not even an `updated_at`.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 
 from crm.core.models import ExchangeRate, Sector
 from crm.core.services import record_save
@@ -40,6 +42,22 @@ def load_demo_data() -> LoadReport:
     loader = _Loader()
     with transaction.atomic():
         loader.load()
+    return loader.report
+
+
+def load_demo_login_follow_ups(user, today=None) -> LoadReport | None:
+    """Give `user` the follow-ups of data.DEMO_LOGIN_FOLLOW_UPS, dated from `today`.
+
+    None when the demo data is not loaded (they are about its investors).
+    Run again the same day, it changes nothing; on a later day it moves the
+    dates along, so there is always something due.
+    """
+    names = {record["investor"] for record in data.DEMO_LOGIN_FOLLOW_UPS}
+    if Investor.objects.filter(name__in=names).count() < len(names):
+        return None
+    loader = _Loader()
+    with transaction.atomic():
+        loader.load_follow_ups_of(user, today or timezone.localdate())
     return loader.report
 
 
@@ -299,5 +317,42 @@ class _Loader:
                         "round": self.round_of(record),
                     },
                 ),
+                save=save,
+            )
+
+    def load_follow_ups_of(self, user, today):
+        for record in data.DEMO_LOGIN_FOLLOW_UPS:
+            investor = Investor.objects.get(name=record["investor"])
+            company = record.get("company")
+            contacts = list(
+                Contact.objects.filter(investor=investor, email__in=record["contacts"])
+            )
+            occurred_on = today - datetime.timedelta(days=record["days_ago"])
+            values = {
+                "kind": record["kind"],
+                "occurred_at": datetime.datetime.combine(
+                    occurred_on, datetime.time(9), tzinfo=datetime.UTC
+                ),
+                "investor": investor,
+                "company": Company.objects.get(name=company) if company else None,
+                "summary": record["summary"],
+                "details": record.get("details", ""),
+                "follow_up_on": today
+                + datetime.timedelta(days=record["follow_up_in_days"]),
+            }
+
+            def save(interaction, many_to_many):
+                interaction_save(
+                    interaction=interaction,
+                    contacts=many_to_many["contacts"],
+                    logged_by=user,
+                )
+
+            self.upsert(
+                Interaction.objects.filter(
+                    investor=investor, logged_by=user, summary=record["summary"]
+                ),
+                _with_defaults(Interaction, values),
+                many_to_many={"contacts": contacts},
                 save=save,
             )

@@ -5,6 +5,7 @@ The investor page gets its stakes inline from crm.portfolio.admin and its
 this one, not the other way round.
 """
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import admin
@@ -126,6 +127,22 @@ class HoldingFilter(SectorTreeFilter):
         return value
 
 
+class KeepInTouchFilter(admin.SimpleListFilter):
+    """My investors going cold: past their contact cadence (see InvestorQuerySet.going_cold)."""
+
+    title = "keep in touch"
+    parameter_name = "keep_in_touch"
+    GOING_COLD = "going_cold"
+
+    def lookups(self, request, model_admin):
+        return [(self.GOING_COLD, "Going cold — mine")]
+
+    def queryset(self, request, queryset):
+        if self.value() == self.GOING_COLD:
+            return queryset.going_cold(request.user)
+        return queryset
+
+
 class InvestorCountryFilter(CountryFilter):
     """The investors' HQ countries, for the lists of what investors have (contacts, stakes).
 
@@ -175,6 +192,7 @@ class InvestorAdmin(CrmModelAdmin):
         FocusSectorFilter,
         HoldingFilter,
         StakeSizeFilter,
+        KeepInTouchFilter,
         # Every user (a small table), not only those who own an investor: that
         # would take a DISTINCT over every investor.
         "owner",
@@ -194,7 +212,7 @@ class InvestorAdmin(CrmModelAdmin):
                     "kind",
                     ("country", "city"),
                     "website",
-                    "owner",
+                    ("owner", "contact_cadence_days"),
                     "description",
                 ]
             },
@@ -222,6 +240,15 @@ class InvestorAdmin(CrmModelAdmin):
     def get_queryset(self, request):
         # One subquery per figure in the same SELECT: no query per row.
         return super().get_queryset(request).with_figures(request.user)
+
+    def get_ordering(self, request):
+        # Going cold: the longest silent first, never contacted before all.
+        if (
+            request.GET.get(KeepInTouchFilter.parameter_name)
+            == KeepInTouchFilter.GOING_COLD
+        ):
+            return [F("last_interaction_at").asc(nulls_first=True), "name", "id"]
+        return super().get_ordering(request)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -300,3 +327,14 @@ class ContactAdmin(CrmModelAdmin):
             },
         )
     ]
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(
+            request, queryset, search_term
+        )
+        # The people-present autocomplete of "Log a contact" sends the chosen
+        # investor along (static/crm/log-contact.js): offer only its people.
+        investor = request.GET.get("investor", "")
+        if request.GET.get("field_name") and re.fullmatch(r"[0-9]{1,18}", investor):
+            queryset = queryset.filter(investor_id=int(investor))
+        return queryset, may_have_duplicates

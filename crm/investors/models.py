@@ -15,9 +15,11 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, Greatest, Lower
+from django.utils import timezone
 from django_countries.fields import CountryField
 
 from crm.core.constraints import FieldCheckConstraint, FieldUniqueConstraint
+from crm.core.durations import Days
 from crm.core.history import CRMHistoricalRecords
 from crm.core.models import CRMQuerySet, Sector, TimeStampedModel, sees_everything
 from crm.core.money import amount_field, money_output_field, stored_sum_field
@@ -151,6 +153,22 @@ def recounted_stake_figures():
     return {**figures("all", Q()), **figures("open", open_)}
 
 
+def _latest_contact(user):
+    """When the newest interaction `user` may see took place, per investor.
+
+    A walk down the investor's (investor, -occurred_at) index that stops at
+    the first one.
+    """
+    interaction = Investor._meta.get_field("interactions").related_model
+    latest = (
+        interaction.objects.visible_to(user)
+        .filter(investor=OuterRef("pk"))
+        .order_by("-occurred_at", "-id")
+        .values("occurred_at")[:1]
+    )
+    return Subquery(latest, output_field=models.DateTimeField())
+
+
 class InvestorQuerySet(CRMQuerySet):
     def with_figures(self, user=None):
         """Annotate total_stake_usd, largest_stake_usd, portfolio_count, pipeline_usd, last_interaction_at.
@@ -173,21 +191,12 @@ class InvestorQuerySet(CRMQuerySet):
         else:
             total, largest = F("open_stake_total_usd"), F("open_largest_stake_usd")
             portfolio, pipeline = F("open_portfolio_count"), F("open_pipeline_usd")
-        # The newest visible interaction: a walk down the investor's
-        # (investor, -occurred_at) index that stops at the first one.
-        interaction = Investor._meta.get_field("interactions").related_model
-        latest = (
-            interaction.objects.visible_to(user)
-            .filter(investor=OuterRef("pk"))
-            .order_by("-occurred_at", "-id")
-            .values("occurred_at")[:1]
-        )
         return self.annotate(
             total_stake_usd=total,
             largest_stake_usd=largest,
             portfolio_count=portfolio,
             pipeline_usd=pipeline,
-            last_interaction_at=Subquery(latest, output_field=models.DateTimeField()),
+            last_interaction_at=_latest_contact(user),
         )
 
     def refresh_stake_figures(self):
@@ -264,6 +273,25 @@ class InvestorQuerySet(CRMQuerySet):
         )
         return self.filter(Exists(focus))
 
+    def going_cold(self, user, now=None):
+        """Investors `user` owns, not contacted within their cadence; the longest silent first.
+
+        Only investors with a cadence count; one never contacted (as far as
+        `user` may see) is the coldest. Annotates `last_interaction_at`, the
+        newest contact `user` may see, as `with_figures` does.
+        """
+        latest = _latest_contact(user)
+        due_since = Value(now or timezone.now()) - Days(F("contact_cadence_days"))
+        return (
+            self.filter(owner=user, contact_cadence_days__isnull=False)
+            .annotate(last_interaction_at=latest)
+            .filter(
+                Q(last_interaction_at__isnull=True)
+                | Q(last_interaction_at__lt=due_since)
+            )
+            .order_by(F("last_interaction_at").asc(nulls_first=True), "name", "id")
+        )
+
 
 class Investor(TimeStampedModel):
     class Kind(models.TextChoices):
@@ -295,6 +323,13 @@ class Investor(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="owned_investors",
         help_text="Who on the deal team owns the relationship.",
+    )
+    contact_cadence_days = models.PositiveIntegerField(
+        "keep in touch every (days)",
+        null=True,
+        blank=True,
+        help_text="Contact at least this often, e.g. 90: past it, the investor is "
+        "“going cold” for its owner. Empty: no cadence.",
     )
     # Stake figures stored for speed, kept by `refresh_stake_figures`: over
     # every stake (what a superuser sees) and over those outside confidential

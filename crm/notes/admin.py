@@ -5,20 +5,25 @@ import datetime
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.templatetags.admin_list import date_hierarchy
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from crm.core.admin import CrmModelAdmin
 from crm.investors.models import Contact
+from crm.notes.follow_ups import QUICK_PICKS, quick_pick_date
 from crm.notes.models import DealNote, Interaction
-from crm.notes.services import deal_note_save, interaction_save
+from crm.notes.services import deal_note_save, follow_ups_mark_done, interaction_save
 
 
 class FollowUpFilter(admin.SimpleListFilter):
@@ -137,16 +142,45 @@ class RangeDateHierarchyChangeList(ChangeList):
         return value
 
 
+class PeopleOfInvestorWidget(AutocompleteSelectMultiple):
+    """The people-present autocomplete, offering only the chosen investor's people.
+
+    crm/log-contact.js sends the investor field's value along with each
+    search; ContactAdmin.get_search_results narrows the people to it.
+    """
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        attrs["data-forward-investor"] = "id_investor"
+        return attrs
+
+    @property
+    def media(self):
+        # After autocomplete.js, whose widgets the script sets up again:
+        # named here too, so that merging the lists keeps that order.
+        return super().media + forms.Media(
+            js=["admin/js/autocomplete.js", "crm/log-contact.js"]
+        )
+
+
 class InteractionForm(forms.ModelForm):
     # `contacts` goes through InteractionContact, which a ModelForm cannot
     # save (admin.E013): this field carries the people present to the service.
     people_present = forms.ModelMultipleChoiceField(
         queryset=Contact.objects.all(),
         required=False,
-        widget=AutocompleteSelectMultiple(
+        widget=PeopleOfInvestorWidget(
             Interaction._meta.get_field("contacts"), admin.site
         ),
-        help_text="Each must work at the investor.",
+        help_text="Each must work at the investor; only its people are offered.",
+    )
+    # Radio buttons, not a script: one click, with or without JavaScript.
+    follow_up_in = forms.ChoiceField(
+        label="Quick pick",
+        choices=[("", "None"), *QUICK_PICKS],
+        required=False,
+        widget=forms.RadioSelect(attrs={"class": "crm-quick-picks"}),
+        help_text="Sets the follow-up date, counted from today (it replaces a date given above).",
     )
 
     class Meta:
@@ -170,6 +204,12 @@ class InteractionForm(forms.ModelForm):
                 "people_present",
                 [contact.pk for contact in self.instance.contacts.all()],
             )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if pick := cleaned_data.get("follow_up_in"):
+            cleaned_data["follow_up_on"] = quick_pick_date(pick, timezone.localdate())
+        return cleaned_data
 
     def _post_clean(self):
         # After the instance is built, so the model's own rule can judge the
@@ -226,8 +266,12 @@ class InteractionAdmin(CrmModelAdmin):
                 ]
             },
         ),
-        ("Follow-up", {"fields": [("follow_up_on", "follow_up_done")]}),
+        (
+            "Follow-up",
+            {"fields": [("follow_up_on", "follow_up_done"), "follow_up_in"]},
+        ),
     ]
+    actions = ["mark_follow_ups_done"]
 
     def get_queryset(self, request):
         # One query for the people present on the whole page.
@@ -236,12 +280,23 @@ class InteractionAdmin(CrmModelAdmin):
     def get_changelist(self, request, **kwargs):
         return RangeDateHierarchyChangeList
 
+    def get_list_display(self, request):
+        columns = super().get_list_display(request)
+        if not self.has_change_permission(request):
+            return columns
+        return [*columns, "follow_up_done_button"]
+
     def get_urls(self):
         return [
             path(
                 "my-follow-ups/",
                 self.admin_site.admin_view(self.my_follow_ups_view),
                 name="notes_interaction_my_follow_ups",
+            ),
+            path(
+                "<path:object_id>/follow-up-done/",
+                self.admin_site.admin_view(self.follow_up_done_view),
+                name="notes_interaction_follow_up_done",
             ),
             *super().get_urls(),
         ]
@@ -250,6 +305,60 @@ class InteractionAdmin(CrmModelAdmin):
         """A bookmarkable address for the follow-ups due on contacts you logged."""
         changelist = reverse(f"{self.admin_site.name}:notes_interaction_changelist")
         return redirect(f"{changelist}?{FollowUpFilter.parameter_name}=mine")
+
+    def follow_up_done_view(self, request, object_id):
+        """Close one follow-up: the "done" button of a row in the contact log (POST)."""
+        if request.method != "POST":
+            # A link followed or prefetched changes nothing.
+            return HttpResponseNotAllowed(["POST"])
+        # get_queryset applies the walls: a hidden interaction is not found.
+        interaction = self.get_object(request, unquote(object_id))
+        if interaction is None:
+            raise Http404("No such interaction.")
+        if not self.has_change_permission(request, interaction):
+            raise PermissionDenied
+        queryset = self.get_queryset(request).filter(pk=interaction.pk)
+        if follow_ups_mark_done(interactions=queryset):
+            self.message_user(
+                request, f"Follow-up of “{interaction.summary}” marked done."
+            )
+        return redirect(self._back_to_list(request))
+
+    def _back_to_list(self, request):
+        """The list the button was pressed on (the Referer on this site), else my follow-ups."""
+        came_from = request.headers.get("referer", "")
+        if url_has_allowed_host_and_scheme(
+            came_from,
+            allowed_hosts={request.get_host()},
+            require_https=request.is_secure(),
+        ):
+            return came_from
+        return reverse(f"{self.admin_site.name}:notes_interaction_my_follow_ups")
+
+    @admin.action(description="Mark follow-ups done", permissions=["change"])
+    def mark_follow_ups_done(self, request, queryset):
+        closed = follow_ups_mark_done(interactions=queryset)
+        self.message_user(
+            request,
+            f"{closed} follow-up{'' if closed == 1 else 's'} marked done.",
+        )
+
+    # The changelist is one <form> (for the actions): a form per row cannot
+    # nest in it, so each button posts that form to its own address instead.
+    # It carries the changelist's CSRF token.
+    @admin.display(description="")
+    def follow_up_done_button(self, obj):
+        if obj.follow_up_on is None or obj.follow_up_done:
+            return ""
+        url = reverse(
+            f"{self.admin_site.name}:notes_interaction_follow_up_done", args=[obj.pk]
+        )
+        return format_html(
+            '<button type="submit" class="button crm-follow-up-done" '
+            'formaction="{}" name="_follow_up_done" value="{}">Done</button>',
+            url,
+            obj.pk,
+        )
 
     def save_model(self, request, obj, form, change):
         interaction_save(

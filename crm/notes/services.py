@@ -1,6 +1,7 @@
 """Writes to the contact log and deal notes, shared by the admin and the API."""
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from crm.core.history import one_entry_per_record
 from crm.notes.models import DealNote, Interaction
@@ -40,6 +41,26 @@ def interaction_save(
         if contacts is not None:
             interaction.contacts.set(contacts)
     return interaction
+
+
+def follow_ups_mark_done(*, interactions) -> int:
+    """Close the open follow-ups among `interactions`; return how many were open.
+
+    Each is saved through `interaction_save`, so its history records who
+    closed it and when. Rows are locked first: two people pressing "done" at
+    once close it once.
+    """
+    with transaction.atomic():
+        open_ = interactions.filter(follow_up_on__isnull=False, follow_up_done=False)
+        # By id: the caller's queryset may join or be DISTINCT, which FOR
+        # UPDATE refuses.
+        locked = Interaction.objects.filter(pk__in=open_.values("pk"))
+        closed = 0
+        for interaction in locked.select_for_update().order_by("pk"):
+            interaction.follow_up_done = True
+            interaction_save(interaction=interaction)
+            closed += 1
+    return closed
 
 
 def deal_note_save(*, note: DealNote, author=None) -> DealNote:

@@ -25,7 +25,8 @@ def test_a_page_past_the_end_of_a_list_is_a_documented_404(api):
     assert response.status_code == 404
     assert response.json() == {"detail": "Invalid page."}
     for path, operations in schema["paths"].items():
-        if "{" not in path:
+        # The search answers a capped list, not pages: no page to be past.
+        if "{" not in path and path != "/api/v1/search/":
             assert "404" in operations["get"]["responses"], path
 
 

@@ -94,6 +94,7 @@ def test_an_investors_history_lists_its_changes_newest_first(
                     {"field": "check_size_max_usd", "old": None, "new": None},
                     {"field": "check_size_min_usd", "old": None, "new": None},
                     {"field": "city", "old": None, "new": ""},
+                    {"field": "contact_cadence_days", "old": None, "new": None},
                     {"field": "country", "old": None, "new": "HK"},
                     {"field": "description", "old": None, "new": ""},
                     {"field": "kind", "old": None, "new": "private_equity"},

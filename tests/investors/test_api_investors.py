@@ -54,6 +54,7 @@ def investor_payload(**changes):
         "check_size_max_usd": "200000000.00",
         "aum_usd": "9000000000.00",
         "owner": None,
+        "contact_cadence_days": 90,
         **changes,
     }
 
@@ -85,6 +86,7 @@ def test_it_shows_an_investor_with_figures_from_2_stakes_not_3_interactions(
         "check_size_max_usd": "1000000000.00",
         "aum_usd": "20000000000.00",
         "owner": deal_team_user.pk,
+        "contact_cadence_days": None,
         "total_stake_usd": "1000000000.00",
         "largest_stake_usd": "600000000.00",
         "portfolio_count": 2,

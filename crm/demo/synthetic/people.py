@@ -25,6 +25,7 @@ INVESTOR_FIELDS = (
     "check_size_max_usd",
     "aum_usd",
     "owner_id",
+    "contact_cadence_days",
     # Computed once the stakes are in (generation.generate_data).
     *STORED_FIGURES,
 )
@@ -148,6 +149,7 @@ def investors(reg: Registry, taken_names, rng):
             check_max,
             aum,
             owner,
+            None,  # no contact cadence: set by the team, investor by investor
             *NO_FIGURES,
         )
         next_id += 1

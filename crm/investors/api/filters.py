@@ -10,6 +10,7 @@ from crm.core.api.filters import (
     CRMFilterSet,
     NumberInFilter,
     SectorFilter,
+    StrictBooleanFilter,
     choices_filter,
     country_filter,
     ids_filter,
@@ -110,6 +111,13 @@ class InvestorFilterSet(CRMFilterSet):
         # index serves the sort.
         never_null=["total_stake_usd"],
     )
+    going_cold = StrictBooleanFilter(
+        method="filter_going_cold",
+        help_text="true: investors you own that have a contact cadence "
+        "(contact_cadence_days) and were not contacted within it, or never, "
+        "the longest silent first unless `ordering` says otherwise; false: "
+        "every other investor.",
+    )
 
     class Meta:
         model = Investor
@@ -153,6 +161,16 @@ class InvestorFilterSet(CRMFilterSet):
         )
         # No ORDER BY in either side: SQLite refuses one inside a UNION.
         return queryset.filter(pk__in=named.order_by().union(people.order_by()))
+
+    def filter_going_cold(self, queryset, name, value):
+        cold = queryset.going_cold(self.request.user)
+        if not value:
+            cold_ones = Investor.objects.going_cold(self.request.user)
+            return queryset.exclude(pk__in=cold_ones.order_by().values("pk"))
+        # An explicit `ordering` (applied before this filter) wins.
+        if queryset.query.order_by:
+            return cold.order_by(*queryset.query.order_by)
+        return cold
 
 
 class ContactFilterSet(CRMFilterSet):

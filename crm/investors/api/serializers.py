@@ -57,6 +57,7 @@ class InvestorSerializer(CountryFieldMixin, ValidatedModelSerializer):
             "check_size_max_usd",
             "aum_usd",
             "owner",
+            "contact_cadence_days",
             "total_stake_usd",
             "largest_stake_usd",
             "portfolio_count",

@@ -1,9 +1,11 @@
 """Load the demo data set; running it again changes nothing."""
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from crm.demo.loading import load_demo_data
+from crm.demo.data import DEMO_LOGIN
+from crm.demo.loading import load_demo_data, load_demo_login_follow_ups
 
 
 class Command(BaseCommand):
@@ -19,3 +21,11 @@ class Command(BaseCommand):
         if settings.IS_PRODUCTION:
             raise CommandError("No demo data in production (DJANGO_ENV=production).")
         self.stdout.write(str(load_demo_data()))
+        # The demo login's follow-ups are dated from today: brought up to date
+        # whenever the demo data is loaded again (ensure_demo_login adds them
+        # the first time).
+        login = get_user_model().objects.filter(username=DEMO_LOGIN).first()
+        if login is not None and (report := load_demo_login_follow_ups(login)):
+            self.stdout.write(
+                f"Demo login's follow-ups: {str(report).removeprefix('Demo data: ')}"
+            )
