@@ -18,6 +18,7 @@ from crm.core.deletion import delete_record
 from crm.core.models import Team
 from crm.core.services import record_save
 from crm.portfolio.models import FundingRound, Stake
+from crm.portfolio.services import stake_save
 from tests.factories import (
     CompanyFactory,
     FundingRoundFactory,
@@ -63,7 +64,7 @@ def world(team):
         source="Project Sun term sheet",
     )
     stake.round, stake.amount, stake.source = public, 300 * M, "Press release"
-    record_save(instance=stake)
+    stake_save(stake=stake)
     return {"stake": stake, "public": public, "secret": secret}
 
 
@@ -146,7 +147,7 @@ def test_the_api_history_of_a_round_made_public_leaves_out_its_confidential_time
 def test_later_changes_compare_with_the_last_entry_the_user_may_see(world, outsider):
     stake = world["stake"]
     stake.amount = 310 * M
-    record_save(instance=stake)
+    stake_save(stake=stake)
 
     response = api_history(outsider, "stakes", stake.pk)
 

@@ -214,7 +214,7 @@ def test_a_search_takes_the_same_queries_whatever_it_finds(
 
     # 1. the token with its user, 2-3. the user's and its groups'
     # permissions, 4. the confidential rounds the user's teams may see
-    # (crm.core.visibility), 5-9. one query per kind: investors, people (with
+    # (crm.portfolio.walls), 5-9. one query per kind: investors, people (with
     # their investor), companies, rounds (with their company), deal notes
     # (with what they are about).
     records(2)
