@@ -235,3 +235,21 @@ def test_flipping_confidentiality_while_stakes_move_keeps_figures_equal_to_a_rec
 
     assert errors == []
     assert drifted == []
+
+
+def test_a_deal_lead_cannot_leave_a_round_walled_without_a_team_of_theirs(
+    api, deal_lead, lotus, series_d
+):
+    other = Team.objects.create(name="Project Orchid")
+    round_save(funding_round=series_d, teams=[lotus, other])
+    series_d.confidential = True
+    round_save(funding_round=series_d)
+
+    response = api.patch(round_url(series_d), {"teams": [other.pk]}, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "teams": [
+            "Include a team you belong to, or you could no longer see this round."
+        ]
+    }
