@@ -4,6 +4,8 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
+from django.utils.html import format_html
 from django_countries.filters import CountryFilter
 
 from crm.core.admin import CrmModelAdmin, VisibleRecordsMixin
@@ -13,6 +15,7 @@ from crm.core.money_format import format_money, format_usd
 from crm.investors import admin as investors_admin
 from crm.investors.admin import InvestorCountryFilter
 from crm.investors.models import Investor
+from crm.portfolio.admin_board import FundraisingBoardMixin
 from crm.portfolio.models import Company, FundingRound, Stake
 
 
@@ -165,7 +168,7 @@ class RoundStakeInline(VisibleRecordsMixin, admin.TabularInline):
 
 
 @admin.register(FundingRound)
-class FundingRoundAdmin(StaleRateWarningMixin, CrmModelAdmin):
+class FundingRoundAdmin(FundraisingBoardMixin, StaleRateWarningMixin, CrmModelAdmin):
     list_display = [
         "name",
         "company",
@@ -175,6 +178,7 @@ class FundingRoundAdmin(StaleRateWarningMixin, CrmModelAdmin):
         "raised",
         "raised_usd",
         "post_money_usd",
+        "board",
     ]
     list_filter = ["stage", "status", "confidential", CompanySectorFilter]
     list_select_related = ["company"]
@@ -248,6 +252,11 @@ class FundingRoundAdmin(StaleRateWarningMixin, CrmModelAdmin):
                 return cleaned_data
 
         return form_class if "teams" not in form_class.base_fields else RoundForm
+
+    @admin.display(description="board")
+    def board(self, obj):
+        url = reverse("admin:portfolio_fundinground_board", args=[obj.pk])
+        return format_html('<a href="{}">Board</a>', url)
 
     @admin.display(description="raised", ordering="raised_amount")
     def raised(self, obj):
