@@ -30,17 +30,9 @@ from crm.core.admin_conflicts import saved_since
 from crm.core.services import record_save
 from crm.core.versions import record_version
 from crm.investors.models import Investor
-from crm.portfolio.fundraising import RAISING, with_progress
+from crm.portfolio.fundraising import COLUMNS, RAISING, with_progress
 from crm.portfolio.models import Stake
 
-# The board's columns, left to right. Exited stakes are past fundraising.
-COLUMNS = (
-    Stake.Status.PROSPECT,
-    Stake.Status.IN_TALKS,
-    Stake.Status.COMMITTED,
-    Stake.Status.CLOSED,
-    Stake.Status.DECLINED,
-)
 CONFLICT_ADVICE = (
     "The board now shows their change: move the card again if you still mean to."
 )

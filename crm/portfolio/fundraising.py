@@ -13,6 +13,15 @@ from django.db.models.functions import Coalesce
 from crm.portfolio.models import FundingRound, Stake
 
 MONEY = DecimalField(max_digits=22, decimal_places=2)
+# The stages of a round's fundraising, left to right on its board. Exited
+# stakes are past fundraising.
+COLUMNS = (
+    Stake.Status.PROSPECT,
+    Stake.Status.IN_TALKS,
+    Stake.Status.COMMITTED,
+    Stake.Status.CLOSED,
+    Stake.Status.DECLINED,
+)
 # Rounds still raising: what the Fundraising page and the dashboard list.
 RAISING = (FundingRound.Status.OPEN, FundingRound.Status.PLANNED)
 
