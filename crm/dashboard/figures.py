@@ -168,7 +168,9 @@ def pipeline_by_status(user):
 def contacts_per_week(user, today):
     """Contacts logged per week, one line per person who logged any, the last 12 weeks."""
     this_monday = today - datetime.timedelta(days=today.weekday())
-    weeks = [this_monday - datetime.timedelta(weeks=n) for n in range(WEEKS - 1, -1, -1)]
+    weeks = [
+        this_monday - datetime.timedelta(weeks=n) for n in range(WEEKS - 1, -1, -1)
+    ]
     start = timezone.make_aware(datetime.datetime.combine(weeks[0], datetime.time()))
     rows = (
         Interaction.objects.visible_to(user)
