@@ -16,6 +16,12 @@ from crm.investors import admin as investors_admin
 from crm.investors.admin import InvestorCountryFilter
 from crm.investors.models import Investor
 from crm.portfolio.admin_board import FundraisingBoardMixin
+from crm.portfolio.admin_summaries import (
+    SummaryAboveFormMixin,
+    company_summary,
+    investor_summary,
+    round_summary,
+)
 from crm.portfolio.models import Company, FundingRound, Stake
 
 
@@ -56,7 +62,7 @@ class FundingRoundInline(VisibleRecordsMixin, admin.TabularInline):
 
 
 @admin.register(Company)
-class CompanyAdmin(CrmModelAdmin):
+class CompanyAdmin(SummaryAboveFormMixin, CrmModelAdmin):
     list_display = [
         "name",
         "other_names",
@@ -92,6 +98,7 @@ class CompanyAdmin(CrmModelAdmin):
     ]
     figure_fields = ("total_raised", "latest_valuation")
     readonly_fields = figure_fields
+    summary_of = staticmethod(company_summary)
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_figures(request.user)
@@ -168,7 +175,9 @@ class RoundStakeInline(VisibleRecordsMixin, admin.TabularInline):
 
 
 @admin.register(FundingRound)
-class FundingRoundAdmin(FundraisingBoardMixin, StaleRateWarningMixin, CrmModelAdmin):
+class FundingRoundAdmin(
+    FundraisingBoardMixin, SummaryAboveFormMixin, StaleRateWarningMixin, CrmModelAdmin
+):
     list_display = [
         "name",
         "company",
@@ -231,6 +240,7 @@ class FundingRoundAdmin(FundraisingBoardMixin, StaleRateWarningMixin, CrmModelAd
     raised_in_usd = usd_display("raised_amount_usd", "raised amount (USD)")
     pre_money_in_usd = usd_display("pre_money_valuation_usd", "pre-money (USD)")
     post_money_in_usd = usd_display("post_money_valuation_usd", "post-money (USD)")
+    summary_of = staticmethod(round_summary)
 
     def get_queryset(self, request):
         # A round's name includes its company's: autocomplete lists need it too.
@@ -306,8 +316,9 @@ admin.site.unregister(Investor)
 
 
 @admin.register(Investor)
-class InvestorWithStakesAdmin(investors_admin.InvestorAdmin):
+class InvestorWithStakesAdmin(SummaryAboveFormMixin, investors_admin.InvestorAdmin):
     inlines = [*investors_admin.InvestorAdmin.inlines, InvestorStakeInline]
+    summary_of = staticmethod(investor_summary)
 
 
 @admin.register(Stake)

@@ -18,7 +18,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import DateField, DateTimeField, OuterRef, Subquery
+from django.db.models import DateField, DateTimeField, F, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -72,7 +72,10 @@ def board_stakes(round_, user):
             last_contact_at=Subquery(last_contact[:1], output_field=DateTimeField()),
             next_follow_up_on=Subquery(next_follow_up[:1], output_field=DateField()),
         )
-        .order_by("-is_lead", "-amount_usd", "investor__name", "id")
+        # Investors without an amount yet last, on both databases.
+        .order_by(
+            "-is_lead", F("amount_usd").desc(nulls_last=True), "investor__name", "id"
+        )
     )
 
 
