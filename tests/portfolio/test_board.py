@@ -345,3 +345,24 @@ def test_the_board_runs_the_same_queries_for_5_and_10_investors(
     with django_assert_num_queries(expected_queries):
         response = deal_client.get(board_url(round_))
     assert sum(len(column.cards) for column in response.context["columns"]) == 10
+
+
+def test_the_fundraising_page_runs_the_same_queries_for_1_and_3_rounds(
+    deal_client, series_d, django_assert_num_queries
+):
+    # 1 session, 2 user, 3-4 the user's and its groups' permissions, 5 the
+    # confidential rounds the user's teams see, 6 the open and planned rounds
+    # with their companies and progress subqueries.
+    expected_queries = 6
+
+    with django_assert_num_queries(expected_queries):
+        response = deal_client.get(FUNDRAISING_URL)
+    assert len(response.context["rounds"]) == 1
+
+    for _ in range(2):
+        round_ = FundingRoundFactory(status=FundingRound.Status.PLANNED)
+        StakeFactory(company=round_.company, round=round_)
+    with django_assert_num_queries(expected_queries):
+        response = deal_client.get(FUNDRAISING_URL)
+    assert len(response.context["rounds"]) == 3
+    assert inline_code(response).attributes == []
