@@ -38,8 +38,13 @@ CONFLICT_ADVICE = (
 )
 
 
-def save_stake(stake):
-    """The board's one stake write: the same path as the stake forms and the API."""
+def save_stake(stake, user):
+    """The board's one stake write: the same path as the stake forms and the API.
+
+    `user` is for crm.portfolio.services.stake_save(stake=, user=), which
+    replaces record_save here once it exists; history takes the user from
+    the request until then.
+    """
     return record_save(instance=stake)
 
 
@@ -209,7 +214,7 @@ class FundraisingBoardMixin:
                 if problem:
                     raise ValidationError(problem, code="saved_since_opened")
                 stake.status = status
-                save_stake(stake)
+                save_stake(stake, request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -234,7 +239,7 @@ class FundraisingBoardMixin:
             as_of=timezone.localdate(),
         )
         try:
-            save_stake(stake)
+            save_stake(stake, request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
