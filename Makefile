@@ -11,10 +11,13 @@ PORT ?= 8000
 # more options, e.g. --rounds 30.
 BENCH_SCALE ?= full
 BENCH_ARGS ?=
+# make vendor: the chart library of the admin's dashboard, from its npm package
+# at this pinned version, into static/vendor/ (committed; re-run to upgrade).
+CHARTJS_VERSION := 4.6.1
 # Recorded once pip has installed the pinned requirements; re-made when they change.
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint format install bench
+.PHONY: run test lint format install bench vendor
 
 install: $(INSTALLED)
 
@@ -45,3 +48,11 @@ format: $(INSTALLED)
 
 bench: $(INSTALLED)
 	$(BIN)/python -m bench.run --scale $(BENCH_SCALE) $(BENCH_ARGS)
+
+vendor:
+	mkdir -p static/vendor/chartjs
+	tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent chart.js@$(CHARTJS_VERSION) >/dev/null \
+	  && tar -xzf chart.js-$(CHARTJS_VERSION).tgz && cd $(CURDIR) \
+	  && cp $$tmp/package/dist/chart.umd.min.js $$tmp/package/LICENSE.md static/vendor/chartjs/ \
+	  && rm -rf $$tmp
+	echo "chart.js $(CHARTJS_VERSION) from npm (make vendor)" > static/vendor/chartjs/VERSION

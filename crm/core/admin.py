@@ -20,13 +20,6 @@ admin.site.site_title = "Investor CRM"
 admin.site.index_title = "Deal team"
 
 
-def format_usd(value):
-    """ "$1,200,000,000" for a list column; whole dollars read faster than cents."""
-    if value is None:
-        return None
-    return f"${value:,.0f}"
-
-
 def _visible(queryset, user):
     if hasattr(queryset, "visible_to"):
         return queryset.visible_to(user)

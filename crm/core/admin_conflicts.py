@@ -22,8 +22,16 @@ def _when(moment):
     return f"on {local.day} {local:%b %Y} at {local:%H:%M}"
 
 
-def saved_since(instance, opened_version):
-    """Why `instance` may not be saved over, or None if it is still at `opened_version`."""
+FORM_ADVICE = (
+    "Your changes are below: reload the page to see theirs, then apply yours again."
+)
+
+
+def saved_since(instance, opened_version, advice=FORM_ADVICE):
+    """Why `instance` may not be saved over, or None if it is still at `opened_version`.
+
+    `advice` says what to do next, which depends on the page (a form, a board).
+    """
     name = instance._meta.verbose_name
     try:
         stored_at = lock_record(instance)
@@ -31,11 +39,7 @@ def saved_since(instance, opened_version):
         return f"Someone else deleted this {name} since you opened it."
     if version_of(type(instance), instance.pk, stored_at) == opened_version:
         return None
-    return (
-        f"Someone else saved this {name} {_when(stored_at)} since you opened it. "
-        "Your changes are below: reload the page to see theirs, then apply "
-        "yours again."
-    )
+    return f"Someone else saved this {name} {_when(stored_at)} since you opened it. {advice}"
 
 
 class UnchangedSinceOpenedForm:

@@ -14,8 +14,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import F, Q
 from django_countries.filters import CountryFilter
 
-from crm.core.admin import CrmModelAdmin, VisibleRecordsMixin, format_usd
+from crm.core.admin import CrmModelAdmin, VisibleRecordsMixin
 from crm.core.admin_filters import SectorTreeFilter
+from crm.core.money_format import format_usd
 from crm.investors.models import Contact, Investor
 
 MILLION = Decimal(1_000_000)

@@ -4,13 +4,24 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
+from django.utils.html import format_html
 from django_countries.filters import CountryFilter
 
-from crm.core.admin import CrmModelAdmin, VisibleRecordsMixin, format_usd
+from crm.core.admin import CrmModelAdmin, VisibleRecordsMixin
 from crm.core.admin_filters import CompanySectorFilter, SectorTreeFilter
+from crm.core.admin_money import StaleRateWarningMixin, usd_column, usd_display
+from crm.core.money_format import format_money, format_usd
 from crm.investors import admin as investors_admin
 from crm.investors.admin import InvestorCountryFilter
 from crm.investors.models import Investor
+from crm.portfolio.admin_board import FundraisingBoardMixin
+from crm.portfolio.admin_summaries import (
+    SummaryAboveFormMixin,
+    company_summary,
+    investor_summary,
+    round_summary,
+)
 from crm.portfolio.models import Company, FundingRound, Stake
 from crm.portfolio.services import (
     MANAGE_CONFIDENTIALITY,
@@ -18,13 +29,6 @@ from crm.portfolio.services import (
     stake_delete,
     stake_save,
 )
-
-
-def format_amount(amount, currency):
-    """ "CNY 7,000,000,000" : an amount in its own currency."""
-    if amount is None:
-        return None
-    return f"{currency} {amount:,.0f}"
 
 
 class AliasesField(forms.CharField):
@@ -47,21 +51,24 @@ class FundingRoundInline(VisibleRecordsMixin, admin.TabularInline):
         "status",
         "currency",
         "raised_amount",
-        "raised_amount_usd",
+        "raised_usd",
         "post_money_valuation",
-        "post_money_valuation_usd",
+        "post_money_usd",
         "announced_on",
     ]
-    readonly_fields = ["raised_amount_usd", "post_money_valuation_usd"]
+    readonly_fields = ["raised_usd", "post_money_usd"]
     extra = 0
     show_change_link = True
+
+    raised_usd = usd_column("raised_amount_usd", "raised (USD)")
+    post_money_usd = usd_column("post_money_valuation_usd", "post-money (USD)")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("company")
 
 
 @admin.register(Company)
-class CompanyAdmin(CrmModelAdmin):
+class CompanyAdmin(SummaryAboveFormMixin, CrmModelAdmin):
     list_display = [
         "name",
         "other_names",
@@ -97,6 +104,7 @@ class CompanyAdmin(CrmModelAdmin):
     ]
     figure_fields = ("total_raised", "latest_valuation")
     readonly_fields = figure_fields
+    summary_of = staticmethod(company_summary)
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_figures(request.user)
@@ -155,13 +163,14 @@ class RoundStakeInline(VisibleRecordsMixin, admin.TabularInline):
         "status",
         "amount",
         "currency",
-        "amount_usd",
+        "amount_in_usd",
         "ownership_pct",
         "is_lead",
         "as_of",
         "source",
     ]
-    readonly_fields = ["amount_usd"]
+    readonly_fields = ["amount_in_usd"]
+    amount_in_usd = usd_column("amount_usd", "amount (USD)")
     autocomplete_fields = ["investor"]
     extra = 1
     verbose_name = "investor in this round"
@@ -172,7 +181,9 @@ class RoundStakeInline(VisibleRecordsMixin, admin.TabularInline):
 
 
 @admin.register(FundingRound)
-class FundingRoundAdmin(CrmModelAdmin):
+class FundingRoundAdmin(
+    FundraisingBoardMixin, SummaryAboveFormMixin, StaleRateWarningMixin, CrmModelAdmin
+):
     list_display = [
         "name",
         "company",
@@ -182,6 +193,7 @@ class FundingRoundAdmin(CrmModelAdmin):
         "raised",
         "raised_usd",
         "post_money_usd",
+        "board",
     ]
     list_filter = ["stage", "status", "confidential", CompanySectorFilter]
     list_select_related = ["company"]
@@ -208,10 +220,10 @@ class FundingRoundAdmin(CrmModelAdmin):
                 "rate on the announcement date (today if none).",
                 "fields": [
                     "currency",
-                    ("target_amount", "target_amount_usd"),
-                    ("raised_amount", "raised_amount_usd"),
-                    ("pre_money_valuation", "pre_money_valuation_usd"),
-                    ("post_money_valuation", "post_money_valuation_usd"),
+                    ("target_amount", "target_in_usd"),
+                    ("raised_amount", "raised_in_usd"),
+                    ("pre_money_valuation", "pre_money_in_usd"),
+                    ("post_money_valuation", "post_money_in_usd"),
                 ],
             },
         ),
@@ -225,11 +237,16 @@ class FundingRoundAdmin(CrmModelAdmin):
         ),
     ]
     readonly_fields = [
-        "target_amount_usd",
-        "raised_amount_usd",
-        "pre_money_valuation_usd",
-        "post_money_valuation_usd",
+        "target_in_usd",
+        "raised_in_usd",
+        "pre_money_in_usd",
+        "post_money_in_usd",
     ]
+    target_in_usd = usd_display("target_amount_usd", "target amount (USD)")
+    raised_in_usd = usd_display("raised_amount_usd", "raised amount (USD)")
+    pre_money_in_usd = usd_display("pre_money_valuation_usd", "pre-money (USD)")
+    post_money_in_usd = usd_display("post_money_valuation_usd", "post-money (USD)")
+    summary_of = staticmethod(round_summary)
 
     def get_queryset(self, request):
         # A round's name includes its company's: autocomplete lists need it too.
@@ -267,9 +284,14 @@ class FundingRoundAdmin(CrmModelAdmin):
 
         return form_class if "teams" not in form_class.base_fields else RoundForm
 
+    @admin.display(description="board")
+    def board(self, obj):
+        url = reverse("admin:portfolio_fundinground_board", args=[obj.pk])
+        return format_html('<a href="{}">Board</a>', url)
+
     @admin.display(description="raised", ordering="raised_amount")
     def raised(self, obj):
-        return format_amount(obj.raised_amount, obj.currency)
+        return format_money(obj.raised_amount, obj.currency)
 
     @admin.display(description="raised (USD)", ordering="raised_amount_usd")
     def raised_usd(self, obj):
@@ -289,12 +311,13 @@ class InvestorStakeInline(VisibleRecordsMixin, admin.TabularInline):
         "status",
         "amount",
         "currency",
-        "amount_usd",
+        "amount_in_usd",
         "ownership_pct",
         "is_lead",
         "as_of",
     ]
-    readonly_fields = ["amount_usd"]
+    readonly_fields = ["amount_in_usd"]
+    amount_in_usd = usd_column("amount_usd", "amount (USD)")
     autocomplete_fields = ["company", "round"]
     extra = 0
 
@@ -314,12 +337,13 @@ admin.site.unregister(Investor)
 
 
 @admin.register(Investor)
-class InvestorWithStakesAdmin(investors_admin.InvestorAdmin):
+class InvestorWithStakesAdmin(SummaryAboveFormMixin, investors_admin.InvestorAdmin):
     inlines = [*investors_admin.InvestorAdmin.inlines, InvestorStakeInline]
+    summary_of = staticmethod(investor_summary)
 
 
 @admin.register(Stake)
-class StakeAdmin(CrmModelAdmin):
+class StakeAdmin(StaleRateWarningMixin, CrmModelAdmin):
     list_display = [
         "investor",
         "company",
@@ -355,7 +379,7 @@ class StakeAdmin(CrmModelAdmin):
                 "description": "The USD value uses the rate on the as-of date.",
                 "fields": [
                     ("amount", "currency"),
-                    "amount_usd",
+                    "amount_usd_converted",
                     "ownership_pct",
                     "as_of",
                     "source",
@@ -363,7 +387,8 @@ class StakeAdmin(CrmModelAdmin):
             },
         ),
     ]
-    readonly_fields = ["amount_usd"]
+    readonly_fields = ["amount_usd_converted"]
+    amount_usd_converted = usd_display("amount_usd", "amount (USD)")
 
     def save_record(self, request, obj, many_to_many=None):
         return stake_save(stake=obj, user=request.user)
@@ -378,7 +403,7 @@ class StakeAdmin(CrmModelAdmin):
 
     @admin.display(description="amount", ordering="amount")
     def amount_in_currency(self, obj):
-        return format_amount(obj.amount, obj.currency)
+        return format_money(obj.amount, obj.currency)
 
     @admin.display(description="amount (USD)", ordering="amount_usd")
     def amount_in_usd(self, obj):

@@ -76,8 +76,8 @@ def test_the_investor_changelist_shows_each_investors_figures(deal_client):
     assert rows["HOPU Capital"].largest_stake_usd is None
     assert rows["HOPU Capital"].last_interaction_at is None
     assert hopu in rows.values()
-    assert "$1,000,000,000" in response.text
-    assert "$600,000,000" in response.text
+    assert "USD 1,000,000,000" in response.text
+    assert "USD 600,000,000" in response.text
 
 
 def test_the_investor_change_form_shows_figures_contacts_and_stakes(deal_client):
@@ -94,7 +94,7 @@ def test_the_investor_change_form_shows_figures_contacts_and_stakes(deal_client)
     assert response.status_code == 200
     assert "Durban" in response.text
     assert "SenseTime" in response.text
-    assert "$25,000,000" in response.text
+    assert "USD 25,000,000" in response.text
     assert "Figures" in response.text
 
 

@@ -90,8 +90,8 @@ def test_the_company_changelist_shows_total_raised_and_latest_valuation(deal_cli
     [row] = listed(response)
     assert row.total_raised_usd == Decimal("1030000000.00")
     assert row.latest_valuation_usd == Decimal("4500000000.00")
-    assert "$1,030,000,000" in response.text
-    assert "$4,500,000,000" in response.text
+    assert "USD 1,030,000,000" in response.text
+    assert "USD 4,500,000,000" in response.text
 
 
 def test_the_company_change_form_shows_its_rounds_and_figures(deal_client):
@@ -107,7 +107,7 @@ def test_the_company_change_form_shows_its_rounds_and_figures(deal_client):
 
     assert response.status_code == 200
     assert "Series C+" in response.text
-    assert "$4,500,000,000" in response.text
+    assert "USD 4,500,000,000" in response.text
 
 
 def test_companies_are_found_by_an_alias(deal_client):
@@ -295,12 +295,12 @@ def test_the_round_changelist_and_change_form_show_the_investor_pipeline(
     change_form = deal_client.get(change_url(round_))
 
     assert listed(changelist) == [round_]
-    assert "$600,000,000" in changelist.text
+    assert "USD 600,000,000" in changelist.text
     assert change_form.status_code == 200
     assert "investor pipeline" in change_form.text.lower()
     assert "SoftBank Vision Fund" in change_form.text
-    assert "$1,000,000,000" not in change_form.text  # read-only USD shows raw
-    assert "1000000000.00" in change_form.text
+    assert "USD 1,000,000,000" in change_form.text  # the read-only USD value
+    assert 'value="1000000000.00"' in change_form.text  # the amount's input
 
 
 def test_a_stake_added_to_the_pipeline_is_in_the_rounds_company(deal_client):
@@ -459,11 +459,17 @@ def test_the_stake_changelist_and_change_form_open(deal_client):
 
     assert listed(changelist) == [stake]
     assert "CNY 2,000,000,000" in changelist.text
-    assert "$300,000,000" in changelist.text
+    assert "USD 300,000,000" in changelist.text
     assert change_form.status_code == 200
     # The USD value is shown, never typed in.
     assert "amount_usd" not in change_form.context["adminform"].form.fields
-    assert "300000000.00" in change_form.text
+    # Formatted, with the rate that converted it: here four months older
+    # than the stake's date, so the page warns.
+    assert (
+        'USD 300,000,000<div class="crm-fx-note">At 0.15 USD per CNY, the rate '
+        "of 2018-01-01. Warning: that rate is more than 45 days older than the "
+        "record&#x27;s date; add a newer rate and save again.</div>"
+    ) in change_form.text
 
 
 def test_a_stake_in_a_round_of_another_company_is_an_error_on_round(deal_client):

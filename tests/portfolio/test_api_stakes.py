@@ -130,6 +130,7 @@ def test_it_shows_a_stake_with_its_usd_value_at_the_rate_of_its_date(api, world)
         "currency": "CNY",
         # 6,250,000,000 x 0.16, the rate from 2018-06-01.
         "amount_usd": "1000000000.00",
+        "fx_rate_date": "2018-06-01",
         "ownership_pct": "8.50",
         "status": "in_talks",
         "is_lead": False,
@@ -166,6 +167,7 @@ def test_it_creates_a_stake_converting_its_amount_to_usd(api, world):
         "id": created.pk,
         **payload(world),
         "amount_usd": "1000000000.00",
+        "fx_rate_date": "2018-06-01",
         "created_at": iso(created.created_at),
         "updated_at": iso(created.updated_at),
     }

@@ -59,6 +59,19 @@ class CompanySerializer(CountryFieldMixin, ValidatedModelSerializer):
         ]
 
 
+def fx_rate_date_field(date_field):
+    """The date of the rate the USD values were converted with (annotated by the view)."""
+    return serializers.DateField(
+        read_only=True,
+        allow_null=True,
+        help_text="The date (valid_from) of the exchange rate the USD values "
+        f"were converted with: the latest on or before {date_field}. Null for "
+        "US dollars and when no rate is on file. More than 45 days before "
+        f"{date_field} means the rate is stale: add a newer rate and save the "
+        "record again to convert it anew.",
+    )
+
+
 ROUND_USD_HELP = (
     "The amount in US dollars at the rate of announced_on (today if empty)."
 )
@@ -71,6 +84,7 @@ class FundingRoundSerializer(ValidatedModelSerializer):
     raised_amount_usd = money_field(allow_null=True, help_text=ROUND_USD_HELP)
     pre_money_valuation_usd = money_field(allow_null=True, help_text=ROUND_USD_HELP)
     post_money_valuation_usd = money_field(allow_null=True, help_text=ROUND_USD_HELP)
+    fx_rate_date = fx_rate_date_field("announced_on (today if empty)")
 
     class Meta:
         model = FundingRound
@@ -89,6 +103,7 @@ class FundingRoundSerializer(ValidatedModelSerializer):
             "pre_money_valuation_usd",
             "post_money_valuation",
             "post_money_valuation_usd",
+            "fx_rate_date",
             "announced_on",
             "closed_on",
             "confidential",
@@ -119,6 +134,7 @@ class StakeSerializer(ValidatedModelSerializer):
     amount_usd = money_field(
         allow_null=True, help_text="The amount in US dollars at the rate of as_of."
     )
+    fx_rate_date = fx_rate_date_field("as_of")
 
     class Meta:
         model = Stake
@@ -130,6 +146,7 @@ class StakeSerializer(ValidatedModelSerializer):
             "amount",
             "currency",
             "amount_usd",
+            "fx_rate_date",
             "ownership_pct",
             "status",
             "is_lead",

@@ -1,5 +1,6 @@
 """Companies, funding rounds and stakes: one viewset each."""
 
+from crm.core import fx
 from crm.core.api.pagination import KeysetPagination
 from crm.core.api.views import CRMViewSet
 from crm.portfolio.api.filters import (
@@ -36,6 +37,14 @@ class FundingRoundViewSet(CRMViewSet):
     serializer_class = FundingRoundSerializer
     filterset_class = FundingRoundFilterSet
 
+    def get_queryset(self):
+        # The rate's date is a subquery of the same SELECT: no query per row.
+        return (
+            super()
+            .get_queryset()
+            .annotate(fx_rate_date=fx.rate_date_subquery("currency", "announced_on"))
+        )
+
 
 class StakeViewSet(CRMViewSet):
     """Investors' stakes in companies, and the pipeline of rounds being raised."""
@@ -45,6 +54,13 @@ class StakeViewSet(CRMViewSet):
     queryset = Stake.objects.all()
     serializer_class = StakeSerializer
     filterset_class = StakeFilterSet
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .annotate(fx_rate_date=fx.rate_date_subquery("currency", "as_of"))
+        )
 
     def perform_destroy(self, instance):
         stake_delete(stake=instance, user=self.request.user)
