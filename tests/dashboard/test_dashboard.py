@@ -282,7 +282,7 @@ def test_the_dashboard_runs_the_same_queries_however_many_rows(
 ):
     client.force_login(member)
     # 1 session, 2 user, 3-4 the user's and its groups' permissions, 5 the
-    # confidential rounds the user's teams see (crm.core.visibility), 6 held
+    # confidential rounds the user's teams see (crm.portfolio.walls), 6 held
     # by country, 7 held by sector, 8 pipeline by status, 9 contacts per week,
     # 10 my follow-ups, 11 my open rounds with their progress, 12 the admin's
     # "Recent actions".

@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 
 from crm.core.models import Team
-from crm.core.visibility import confidential_rounds_seen_by
 from crm.portfolio.admin_summaries import investor_summary
 from crm.portfolio.models import FundingRound, Stake
+from crm.portfolio.walls import confidential_rounds_seen_by
 from tests.admin_pages import change_url
 from tests.factories import (
     CompanyFactory,

@@ -322,7 +322,7 @@ def test_the_board_runs_the_same_queries_for_5_and_10_investors(
 ):
     round_ = series_d["round"]
     # 1 session, 2 user, 3 the confidential rounds the user's teams see
-    # (crm.core.visibility), 4 the round with its company and progress
+    # (crm.portfolio.walls), 4 the round with its company and progress
     # subqueries, 5-6 the user's and its groups' permissions (view round),
     # 7 the stakes with their investors, owners, last contacts and next
     # follow-ups.
