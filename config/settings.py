@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "crm.investors",
     "crm.portfolio",
     "crm.notes",
+    "crm.transfer",
     "crm.demo",
     "crm.history",
 ]

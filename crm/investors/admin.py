@@ -15,6 +15,7 @@ from django_countries.filters import CountryFilter
 from crm.core.admin import CrmModelAdmin, VisibleRecordsMixin, format_usd
 from crm.core.admin_filters import SectorTreeFilter
 from crm.investors.models import Contact, Investor
+from crm.transfer.admin_lists import TransferAdminMixin
 
 MILLION = Decimal(1_000_000)
 
@@ -85,7 +86,7 @@ class ContactInline(VisibleRecordsMixin, admin.TabularInline):
 
 
 @admin.register(Investor)
-class InvestorAdmin(CrmModelAdmin):
+class InvestorAdmin(TransferAdminMixin, CrmModelAdmin):
     list_display = [
         "name",
         "kind",
@@ -194,7 +195,7 @@ class InvestorAdmin(CrmModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(CrmModelAdmin):
+class ContactAdmin(TransferAdminMixin, CrmModelAdmin):
     list_display = ["last_name", "first_name", "investor", "title", "email", "phone"]
     list_display_links = ["last_name", "first_name"]
     list_filter = ["investor__kind", ("investor__country", InvestorCountryFilter)]

@@ -19,6 +19,7 @@ from crm.core.admin import CrmModelAdmin
 from crm.investors.models import Contact
 from crm.notes.models import DealNote, Interaction
 from crm.notes.services import deal_note_save, interaction_save
+from crm.transfer.admin_lists import TransferAdminMixin
 
 
 class FollowUpFilter(admin.SimpleListFilter):
@@ -185,7 +186,7 @@ class InteractionForm(forms.ModelForm):
 
 
 @admin.register(Interaction)
-class InteractionAdmin(CrmModelAdmin):
+class InteractionAdmin(TransferAdminMixin, CrmModelAdmin):
     form = InteractionForm
     list_display = [
         "occurred_at",
@@ -265,7 +266,7 @@ class InteractionAdmin(CrmModelAdmin):
 
 
 @admin.register(DealNote)
-class DealNoteAdmin(CrmModelAdmin):
+class DealNoteAdmin(TransferAdminMixin, CrmModelAdmin):
     list_display = ["title", "pinned", "investor", "company", "round", "author"]
     # Every user as author: see InteractionAdmin.list_filter.
     list_filter = ["pinned", "author"]

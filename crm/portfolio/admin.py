@@ -12,6 +12,7 @@ from crm.investors import admin as investors_admin
 from crm.investors.admin import InvestorCountryFilter
 from crm.investors.models import Investor
 from crm.portfolio.models import Company, FundingRound, Stake
+from crm.transfer.admin_lists import TransferAdminMixin
 
 
 def format_amount(amount, currency):
@@ -55,7 +56,7 @@ class FundingRoundInline(VisibleRecordsMixin, admin.TabularInline):
 
 
 @admin.register(Company)
-class CompanyAdmin(CrmModelAdmin):
+class CompanyAdmin(TransferAdminMixin, CrmModelAdmin):
     list_display = [
         "name",
         "other_names",
@@ -166,7 +167,7 @@ class RoundStakeInline(VisibleRecordsMixin, admin.TabularInline):
 
 
 @admin.register(FundingRound)
-class FundingRoundAdmin(CrmModelAdmin):
+class FundingRoundAdmin(TransferAdminMixin, CrmModelAdmin):
     list_display = [
         "name",
         "company",
@@ -298,7 +299,7 @@ class InvestorWithStakesAdmin(investors_admin.InvestorAdmin):
 
 
 @admin.register(Stake)
-class StakeAdmin(CrmModelAdmin):
+class StakeAdmin(TransferAdminMixin, CrmModelAdmin):
     list_display = [
         "investor",
         "company",
