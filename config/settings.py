@@ -298,6 +298,9 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Imports (crm.transfer): the largest file accepted, in bytes.
+TRANSFER_MAX_FILE_BYTES = env.int("TRANSFER_MAX_FILE_BYTES", default=10 * 1024 * 1024)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
