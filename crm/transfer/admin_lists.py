@@ -3,25 +3,52 @@
 "Export" downloads what the list shows, with its filters, search and order;
 the actions export the selected rows. Columns are the API's
 (crm.transfer.resources), the rows those the user may see (the list's own
-queryset, walls included).
+queryset, walls included). "Import" (on the lists that take imports) uploads
+a file, shows its preview, and imports it on confirmation (crm.transfer.imports).
 """
 
-from django.contrib import admin
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from crm.transfer.exports import FORMATS, export_response
-from crm.transfer.resources import export_columns
+from crm.transfer.files import ImportFileError
+from crm.transfer.imports import (
+    DUPLICATE,
+    ERROR,
+    UPDATE,
+    ImportRefused,
+    import_file,
+    preview_file,
+    start_batch,
+)
+from crm.transfer.models import ImportBatch
+from crm.transfer.resources import export_columns, import_resource, import_resource_for
 
 FORMAT_PARAMETER = "_format"
+# A preview page lists errors, duplicates and updates first, then the rest up to this.
+PREVIEW_ROWS_SHOWN = 500
+SHOWN_FIRST = (ERROR, DUPLICATE, UPDATE)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        help_text="CSV (UTF-8 or GBK) or XLSX, first row naming the columns."
+    )
 
 
 class TransferAdminMixin:
     actions = ["export_csv", "export_xlsx"]
+
+    import_template = "admin/transfer/import.html"
+    preview_template = "admin/transfer/preview.html"
 
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
@@ -30,6 +57,16 @@ class TransferAdminMixin:
                 "export/",
                 self.admin_site.admin_view(self.export_view),
                 name="{}_{}_export".format(*info),
+            ),
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="{}_{}_import".format(*info),
+            ),
+            path(
+                "import/<int:batch_id>/",
+                self.admin_site.admin_view(self.import_preview_view),
+                name="{}_{}_import_preview".format(*info),
             ),
             *super().get_urls(),
         ]
@@ -44,6 +81,8 @@ class TransferAdminMixin:
         for fmt in FORMATS:
             query[FORMAT_PARAMETER] = fmt
             links.append((f"Export {fmt.upper()}", f"{url}?{query.urlencode()}"))
+        if self._can_import(request):
+            links.append(("Import", self._url("import")))
         extra_context = {"transfer_links": links, **(extra_context or {})}
         return super().changelist_view(request, extra_context)
 
@@ -71,6 +110,104 @@ class TransferAdminMixin:
     @admin.action(description="Export selected to XLSX", permissions=["view"])
     def export_xlsx(self, request, queryset):
         return self._export(queryset, "xlsx")
+
+    def import_view(self, request):
+        """Upload a file; its preview follows on its own page."""
+        if not self._can_import(request):
+            raise PermissionDenied
+        form = ImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                if upload.size > settings.TRANSFER_MAX_FILE_BYTES:
+                    # Refused before reading it into memory.
+                    raise ImportFileError(
+                        f"The file is over the limit of "
+                        f"{settings.TRANSFER_MAX_FILE_BYTES / 1_000_000:.0f} MB."
+                    )
+                data = upload.read()
+                preview_file(self._resource_name(), upload.name, data, request.user)
+            except ImportFileError as error:
+                form.add_error("file", str(error))
+            else:
+                batch = start_batch(
+                    self._resource_name(), upload.name, data, request.user
+                )
+                return redirect(self._url("import_preview", batch.pk))
+        resource = import_resource(self._resource_name())
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Import {self.opts.verbose_name_plural}",
+            "opts": self.opts,
+            "form": form,
+            "columns": resource.columns,
+            "required": resource.required,
+            "limit_mb": settings.TRANSFER_MAX_FILE_BYTES / 1_000_000,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.import_template, context)
+
+    def import_preview_view(self, request, batch_id):
+        """The preview of an uploaded file; POST imports it."""
+        if not self._can_import(request):
+            raise PermissionDenied
+        batch = get_object_or_404(
+            ImportBatch,
+            pk=batch_id,
+            created_by=request.user,
+            status=ImportBatch.Status.PREVIEWED,
+            resource=self._resource_name(),
+        )
+        skip_errors = request.POST.get("skip_errors") == "on"
+        refused = None
+        if request.method == "POST":
+            try:
+                import_file(batch, request.user, skip_errors=skip_errors)
+            except ImportRefused as error:
+                refused = error
+            else:
+                self.message_user(
+                    request,
+                    f"{batch}: {batch.rows_created} created, {batch.rows_updated} "
+                    f"updated, {batch.rows_skipped} skipped. Undo it from the "
+                    "import batches.",
+                    messages.SUCCESS,
+                )
+                return redirect(self._url("changelist"))
+        if refused is not None:
+            preview = refused.preview
+            self.message_user(request, str(refused), messages.ERROR)
+        else:
+            preview = preview_file(
+                batch.resource, batch.file_name, bytes(batch.data), request.user
+            )
+        rows = sorted(preview.rows, key=lambda row: row.status not in SHOWN_FIRST)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Preview of {batch.file_name}",
+            "opts": self.opts,
+            "batch": batch,
+            "counts": preview.counts,
+            "rows": rows[:PREVIEW_ROWS_SHOWN],
+            "rows_hidden": max(0, len(rows) - PREVIEW_ROWS_SHOWN),
+            "has_errors": bool(preview.counts[ERROR]),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.preview_template, context)
+
+    def _can_import(self, request):
+        return (
+            self._resource_name() is not None
+            and self.has_add_permission(request)
+            and self.has_change_permission(request)
+        )
+
+    def _resource_name(self):
+        return import_resource_for(self.model)
+
+    def _url(self, view, *args):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_{view}"
+        return reverse(f"{self.admin_site.name}:{name}", args=args)
 
     def _export(self, queryset, fmt):
         return export_response(queryset, export_columns(queryset.model), fmt)
