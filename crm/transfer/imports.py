@@ -62,6 +62,11 @@ class Row:
         self.errors.append((column, message))
         self.status = ERROR
 
+    def errors_from(self, error):
+        for column, messages in error.message_dict.items():
+            for message in messages:
+                self.error("" if column == "__all__" else column, message)
+
 
 @dataclass
 class Preview:
@@ -141,16 +146,23 @@ def check_header(resource, header):
         raise ImportFileError(f"Missing columns: {', '.join(missing)}.")
 
 
-def preview_file(resource_name, name, data, user):
-    """Read and check every row of the file; write nothing."""
+def preview_file(resource_name, name, data, user, validate=True):
+    """Read and check every row of the file; write nothing.
+
+    `validate=False` leaves the model's rules to the save that follows
+    (import_file), which runs them anyway: one `full_clean` per row, not two.
+    """
     resource = import_resource(resource_name)
     header, table = read_table(name, data)
     check_header(resource, header)
     resolve = Resolver(resource, user)
+    columns = resource.columns
     seen, rows = {}, []
     for number, cells_ in enumerate(table, start=2):
         cells_by_column = dict(zip(header, cells_, strict=False))
-        row = preview_row(resource, number, cells_by_column, resolve, user)
+        row = preview_row(
+            resource, columns, number, cells_by_column, resolve, user, validate
+        )
         if row.status != ERROR and row.status != UNCHANGED:
             key = resource.natural_key(row.instance, row.sets)
             if key is not None and key in seen:
@@ -160,14 +172,14 @@ def preview_file(resource_name, name, data, user):
         rows.append(row)
     if not rows:
         raise ImportFileError("The file has a header but no rows.")
-    return Preview(resource_name, resource.columns, rows)
+    return Preview(resource_name, columns, rows)
 
 
-def preview_row(resource, number, cells_by_column, resolve, user):
+def preview_row(resource, columns, number, cells_by_column, resolve, user, validate):
     row = Row(number)
     model = resource.model
     values = {}
-    for name in resource.columns:
+    for name in columns:
         raw = cells_by_column.get(name, "")
         if isinstance(raw, Formula):
             row.error(name, f"A formula ({raw}): put its value in the cell instead.")
@@ -206,13 +218,12 @@ def preview_row(resource, number, cells_by_column, resolve, user):
         row.status = UPDATE if row.changes else UNCHANGED
         if row.status == UNCHANGED:
             return row
-    try:
-        resource.validate(instance, row.sets, user)
-    except ValidationError as error:
-        for column, messages in error.message_dict.items():
-            for message in messages:
-                row.error("" if column == "__all__" else column, message)
-        return row
+    if validate:
+        try:
+            resource.validate(instance, row.sets, user)
+        except ValidationError as error:
+            row.errors_from(error)
+            return row
     if existing is None:
         similar = resource.similar(instance, user)
         if similar:
@@ -221,12 +232,17 @@ def preview_row(resource, number, cells_by_column, resolve, user):
 
 
 def import_file(batch, user, skip_errors=False):
-    """Write the batch's rows in one transaction, or raise ImportRefused and write nothing."""
+    """Write the batch's rows in one transaction, or raise ImportRefused and write nothing.
+
+    Each row is saved in a savepoint: a row the model's rules refuse is
+    marked as an error and, with `skip_errors`, left out; otherwise the
+    first refusal's row and every other one are reported and all is undone.
+    """
     resource = import_resource(batch.resource)
     with transaction.atomic():
-        preview = preview_file(batch.resource, batch.file_name, bytes(batch.data), user)
-        if preview.counts[ERROR] and not skip_errors:
-            raise ImportRefused(preview)
+        preview = preview_file(
+            batch.resource, batch.file_name, bytes(batch.data), user, validate=False
+        )
         records = []
         for row in preview.rows:
             if row.status not in WRITTEN:
@@ -235,12 +251,11 @@ def import_file(batch, user, skip_errors=False):
             row.instance._change_reason = batch.change_reason
             row.instance._history_user = user
             try:
-                resource.save(row.instance, row.sets, user)
+                with transaction.atomic():
+                    resource.save(row.instance, row.sets, user)
             except ValidationError as error:
-                # Between two rows of the file (the preview checks each alone).
-                row.error("", "; ".join(error.messages))
-                transaction.set_rollback(True)
-                raise ImportRefused(preview) from None
+                row.errors_from(error)
+                continue
             records.append(
                 ImportedRecord(
                     batch=batch,
@@ -249,6 +264,8 @@ def import_file(batch, user, skip_errors=False):
                     created=created,
                 )
             )
+        if preview.counts[ERROR] and not skip_errors:
+            raise ImportRefused(preview)  # leaving the block rolls every row back
         ImportedRecord.objects.bulk_create(records, batch_size=1000)
         ImportBatch.objects.filter(pk=batch.pk).update(
             status=ImportBatch.Status.IMPORTED,
