@@ -14,6 +14,7 @@ from django_countries.filters import CountryFilter
 
 from crm.core.admin import CrmModelAdmin, VisibleRecordsMixin, format_usd
 from crm.core.admin_filters import SectorTreeFilter
+from crm.core.aliases import AliasesField
 from crm.investors.models import Contact, Investor
 from crm.transfer.admin_lists import TransferAdminMixin
 
@@ -119,6 +120,7 @@ class InvestorAdmin(TransferAdminMixin, CrmModelAdmin):
             {
                 "fields": [
                     "name",
+                    "aliases",
                     "kind",
                     ("country", "city"),
                     "website",
@@ -154,6 +156,14 @@ class InvestorAdmin(TransferAdminMixin, CrmModelAdmin):
             ("Figures", {"fields": self.figure_fields}),
             *fieldsets[1:],
         ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "aliases":
+            return AliasesField(
+                required=False,
+                help_text="Other names the investor goes by, one per line.",
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_changeform_initial_data(self, request):
         # Whoever adds an investor usually owns the relationship.

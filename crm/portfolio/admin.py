@@ -1,6 +1,5 @@
 """Admin for portfolio companies, their funding rounds and investors' stakes."""
 
-from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
@@ -8,6 +7,7 @@ from django_countries.filters import CountryFilter
 
 from crm.core.admin import CrmModelAdmin, VisibleRecordsMixin, format_usd
 from crm.core.admin_filters import CompanySectorFilter, SectorTreeFilter
+from crm.core.aliases import AliasesField
 from crm.investors import admin as investors_admin
 from crm.investors.admin import InvestorCountryFilter
 from crm.investors.models import Investor
@@ -20,18 +20,6 @@ def format_amount(amount, currency):
     if amount is None:
         return None
     return f"{currency} {amount:,.0f}"
-
-
-class AliasesField(forms.CharField):
-    """A company's other names, one per line, stored as a JSON list."""
-
-    widget = forms.Textarea(attrs={"rows": 3})
-
-    def prepare_value(self, value):
-        return "\n".join(value) if isinstance(value, list) else value
-
-    def to_python(self, value):
-        return [line.strip() for line in (value or "").splitlines() if line.strip()]
 
 
 class FundingRoundInline(VisibleRecordsMixin, admin.TabularInline):

@@ -1,0 +1,180 @@
+"""Likely duplicates of an investor, a company or a person, before one is created.
+
+Names are close when they are the same once normalised (case, accents,
+punctuation and words such as "Group", "Holdings", "Ltd", "Capital" left out:
+"Alibaba Group Holding Ltd." and "Alibaba Group" are both "alibaba") or, on
+PostgreSQL, when pg_trgm finds them similar (the name's trigram index serves
+the `%` operator). Investors and companies also match on their website's
+domain; people on their e-mail address, or on their name at the same investor.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.contrib.postgres.search import TrigramSimilarity
+from django.db import connections
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Upper
+
+# Words that say what kind of firm, not which one.
+GENERIC_WORDS = {
+    "group", "holding", "holdings", "ltd", "limited", "llc", "llp", "lp", "inc",
+    "incorporated", "corp", "corporation", "co", "company", "plc", "sa", "ag",
+    "gmbh", "capital", "partners", "management", "investment", "investments",
+    "fund", "funds", "ventures", "advisors", "the", "and", "集团", "控股",
+    "有限公司", "资本", "投资",
+}  # fmt: skip
+# pg_trgm similarity from which two names are flagged.
+SIMILARITY = 0.5
+MAX_CANDIDATES = 5
+
+
+@dataclass(frozen=True)
+class Candidate:
+    record: object
+    reason: str
+
+    def __str__(self):
+        return f"{self.record} (#{self.record.pk}, {self.reason})"
+
+
+def normalised(name):
+    """The words of a name that tell firms apart, lower case, without accents."""
+    text = unicodedata.normalize("NFKD", name or "").casefold()
+    text = "".join(char for char in text if not unicodedata.combining(char))
+    words = re.findall(r"\w+", text)
+    kept = [word for word in words if word not in GENERIC_WORDS]
+    return " ".join(kept or words)
+
+
+def domain(url):
+    """ "fund.example.com" for "https://www.fund.example.com/about"; "" if none."""
+    if not url:
+        return ""
+    host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
+    return host.removeprefix("www.")
+
+
+def _close_names(queryset, name, field="name"):
+    """Records whose `field` is close to `name`, with "similar name" as the reason."""
+    key = normalised(name)
+    if not key:
+        return []
+    first = key.split()[0]
+    found = {
+        record.pk: record
+        for record in queryset.filter(**{f"{field}__icontains": first})[:200]
+        if normalised(getattr(record, field)) == key
+    }
+    if connections[queryset.db].vendor == "postgresql":
+        table = queryset.model._meta.db_table
+        # UPPER(name::text) is the expression the trigram index holds.
+        similar = RawSQL(
+            f'UPPER("{table}"."{field}"::text) %% UPPER(%s)',
+            [name],
+            output_field=BooleanField(),
+        )
+        ranked = (
+            queryset.filter(similar)
+            .annotate(similarity=TrigramSimilarity(Upper(field), name.upper()))
+            .filter(similarity__gte=SIMILARITY)
+            .order_by("-similarity")[:MAX_CANDIDATES]
+        )
+        for record in ranked:
+            found.setdefault(record.pk, record)
+    return list(found.values())
+
+
+def _same_domain(queryset, url):
+    host = domain(url)
+    if not host:
+        return []
+    return [
+        record
+        for record in queryset.filter(website__icontains=host)[:50]
+        if domain(record.website) == host
+    ]
+
+
+def _exclude(queryset, instance):
+    return queryset.exclude(pk=instance.pk) if instance.pk else queryset
+
+
+def investor_candidates(instance):
+    from crm.investors.models import Investor
+
+    others = _exclude(Investor.objects.all(), instance)
+    found = [Candidate(r, "similar name") for r in _close_names(others, instance.name)]
+    # Names an investor had before a merge.
+    if instance.name:
+        for record in others.filter(aliases__icontains=instance.name)[:MAX_CANDIDATES]:
+            if any(a.casefold() == instance.name.casefold() for a in record.aliases):
+                found.append(Candidate(record, "one of its other names"))
+    found += [
+        Candidate(r, "same website") for r in _same_domain(others, instance.website)
+    ]
+    return _unique(found)
+
+
+def company_candidates(instance):
+    from crm.portfolio.models import Company
+    from crm.transfer.resources import companies_named
+
+    others = _exclude(Company.objects.all(), instance)
+    found = [Candidate(r, "similar name") for r in _close_names(others, instance.name)]
+    if instance.name:
+        found += [
+            Candidate(r, "one of its other names")
+            for r in companies_named(others, instance.name)
+        ]
+    found += [
+        Candidate(r, "same website") for r in _same_domain(others, instance.website)
+    ]
+    return _unique(found)
+
+
+def contact_candidates(instance):
+    from crm.investors.models import Contact
+
+    others = _exclude(Contact.objects.select_related("investor"), instance)
+    found = []
+    if instance.email:
+        found += [
+            Candidate(r, "same e-mail")
+            for r in others.filter(email__iexact=instance.email)[:MAX_CANDIDATES]
+        ]
+    if instance.investor_id:
+        found += [
+            Candidate(r, "same name at this investor")
+            for r in others.filter(
+                Q(investor_id=instance.investor_id),
+                first_name__iexact=instance.first_name,
+                last_name__iexact=instance.last_name,
+            )[:MAX_CANDIDATES]
+        ]
+    return _unique(found)
+
+
+FINDERS = {
+    "investors.investor": investor_candidates,
+    "portfolio.company": company_candidates,
+    "investors.contact": contact_candidates,
+}
+
+
+def candidates(instance):
+    """Existing records `instance` (new or not) may duplicate, best first."""
+    finder = FINDERS.get(instance._meta.label_lower)
+    return finder(instance) if finder else []
+
+
+def _unique(found):
+    seen, result = set(), []
+    for candidate in found:
+        if candidate.record.pk not in seen:
+            seen.add(candidate.record.pk)
+            result.append(candidate)
+    return result[:MAX_CANDIDATES]
