@@ -17,7 +17,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 
+from crm.transfer.duplicates import FINDERS, candidates
 from crm.transfer.exports import FORMATS, export_response
 from crm.transfer.files import ImportFileError
 from crm.transfer.imports import (
@@ -36,6 +38,49 @@ FORMAT_PARAMETER = "_format"
 # A preview page lists errors, duplicates and updates first, then the rest up to this.
 PREVIEW_ROWS_SHOWN = 500
 SHOWN_FIRST = (ERROR, DUPLICATE, UPDATE)
+
+
+class DuplicateWarningForm(forms.ModelForm):
+    """A new record like an existing one is refused until "create anyway" is ticked."""
+
+    create_anyway = forms.BooleanField(
+        required=False,
+        label="Create anyway",
+        help_text="Tick if this is not one of the records it looks like.",
+    )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("create_anyway") or self.errors:
+            return cleaned_data
+        model = self._meta.model
+        names = {field.name for field in model._meta.concrete_fields}
+        instance = model(**{k: v for k, v in cleaned_data.items() if k in names})
+        found = candidates(instance)
+        if found:
+            links = format_html_join(
+                ", ",
+                '<a href="{}">{}</a> ({})',
+                (
+                    (
+                        reverse(
+                            f"admin:{model._meta.app_label}_{model._meta.model_name}"
+                            "_change",
+                            args=[candidate.record.pk],
+                        ),
+                        candidate.record,
+                        candidate.reason,
+                    )
+                    for candidate in found
+                ),
+            )
+            raise forms.ValidationError(
+                format_html(
+                    "This looks like {}. Open it instead, or tick “Create anyway”.",
+                    links,
+                )
+            )
+        return cleaned_data
 
 
 class ImportForm(forms.Form):
@@ -85,6 +130,18 @@ class TransferAdminMixin:
             links.append(("Import", self._url("import")))
         extra_context = {"transfer_links": links, **(extra_context or {})}
         return super().changelist_view(request, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None and self.model._meta.label_lower in FINDERS:
+            base = kwargs.get("form", self.form)
+            kwargs["form"] = type(base.__name__, (DuplicateWarningForm, base), {})
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None and self.model._meta.label_lower in FINDERS:
+            fieldsets = [*fieldsets, ("Duplicates", {"fields": ["create_anyway"]})]
+        return fieldsets
 
     def export_view(self, request):
         """The list as on screen (filters, search, ordering), every page of it."""

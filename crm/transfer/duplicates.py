@@ -27,8 +27,9 @@ GENERIC_WORDS = {
     "fund", "funds", "ventures", "advisors", "the", "and", "集团", "控股",
     "有限公司", "资本", "投资",
 }  # fmt: skip
-# pg_trgm similarity from which two names are flagged.
-SIMILARITY = 0.5
+# pg_trgm similarity from which two names are flagged: high, since "Fund I"
+# and "Fund II" are 0.7 apart and the normalised comparison finds the rest.
+SIMILARITY = 0.75
 MAX_CANDIDATES = 5
 
 

@@ -11,6 +11,7 @@ from django.db.models import Q
 
 from crm.core.services import record_save
 from crm.transfer.columns import columns_for
+from crm.transfer.duplicates import candidates
 
 
 @cache
@@ -141,8 +142,8 @@ class ImportResource:
         instance.full_clean()
 
     def similar(self, instance, user):
-        """A likely duplicate among existing records, named, or ""."""
-        return ""
+        """The likely duplicates among existing records, named, or ""."""
+        return ", ".join(str(candidate) for candidate in candidates(instance))
 
     def save(self, instance, sets, user):
         record_save(instance=instance, many_to_many=sets)

@@ -13,9 +13,10 @@ from crm.portfolio.api.serializers import (
     StakeSerializer,
 )
 from crm.portfolio.models import Company, FundingRound, Stake
+from crm.transfer.api.duplicates import DuplicateCheckMixin
 
 
-class CompanyViewSet(CRMViewSet):
+class CompanyViewSet(DuplicateCheckMixin, CRMViewSet):
     """Portfolio companies with their derived figures (total raised, latest valuation)."""
 
     # One query per page: the figures are subqueries, the sector slug a join.

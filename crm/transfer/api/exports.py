@@ -62,7 +62,10 @@ class ExportableListMixin:
 
 
 class ExportSchemaMixin:
-    """The schema of a list: the `format` parameter and the file's media types."""
+    """The schema of a list: the `format` parameter and the file's media types.
+
+    Also the 409 of a create that looks like a duplicate (crm.transfer.api.duplicates).
+    """
 
     def get_override_parameters(self):
         parameters = super().get_override_parameters()
@@ -80,6 +83,21 @@ class ExportSchemaMixin:
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
+        if (
+            direction == "response"
+            and self.method == "POST"
+            and hasattr(self.view, "perform_create")
+        ):
+            from crm.transfer.api.duplicates import DuplicateCheckMixin
+
+            if isinstance(self.view, DuplicateCheckMixin):
+                responses.setdefault(
+                    "409",
+                    {
+                        "description": "Looks like an existing record: `candidates` "
+                        "lists them (id, name, reason); nothing was created."
+                    },
+                )
         if direction != "response" or not self._is_list_view():
             return responses
         content = responses.get("200", {}).get("content", {})
