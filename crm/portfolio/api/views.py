@@ -14,9 +14,10 @@ from crm.portfolio.api.serializers import (
 )
 from crm.portfolio.models import Company, FundingRound, Stake
 from crm.transfer.api.duplicates import DuplicateCheckMixin
+from crm.transfer.api.merging import MergeMixin
 
 
-class CompanyViewSet(DuplicateCheckMixin, CRMViewSet):
+class CompanyViewSet(MergeMixin, DuplicateCheckMixin, CRMViewSet):
     """Portfolio companies with their derived figures (total raised, latest valuation)."""
 
     # One query per page: the figures are subqueries, the sector slug a join.
