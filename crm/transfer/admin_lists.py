@@ -10,16 +10,17 @@ a file, shows its preview, and imports it on confirmation (crm.transfer.imports)
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ERROR_FLAG
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from crm.transfer.duplicates import FINDERS, candidates
+from crm.transfer.duplicates import FINDERS, candidates, likely_pairs
 from crm.transfer.exports import FORMATS, export_response
 from crm.transfer.files import ImportFileError
 from crm.transfer.imports import (
@@ -31,6 +32,7 @@ from crm.transfer.imports import (
     preview_file,
     start_batch,
 )
+from crm.transfer.merging import MERGEABLE, choosable_fields, merge_records
 from crm.transfer.models import ImportBatch
 from crm.transfer.resources import export_columns, import_resource, import_resource_for
 
@@ -38,6 +40,13 @@ FORMAT_PARAMETER = "_format"
 # A preview page lists errors, duplicates and updates first, then the rest up to this.
 PREVIEW_ROWS_SHOWN = 500
 SHOWN_FIRST = (ERROR, DUPLICATE, UPDATE)
+
+
+def _shown(record, field):
+    value = getattr(record, field.name)
+    if field.choices and not field.is_relation:
+        return str(dict(field.flatchoices).get(value, value))
+    return "" if value is None else str(value)
 
 
 class DuplicateWarningForm(forms.ModelForm):
@@ -90,7 +99,9 @@ class ImportForm(forms.Form):
 
 
 class TransferAdminMixin:
-    actions = ["export_csv", "export_xlsx"]
+    actions = ["export_csv", "export_xlsx", "merge_selected"]
+    merge_template = "admin/transfer/merge.html"
+    duplicates_template = "admin/transfer/duplicates.html"
 
     import_template = "admin/transfer/import.html"
     preview_template = "admin/transfer/preview.html"
@@ -102,6 +113,11 @@ class TransferAdminMixin:
                 "export/",
                 self.admin_site.admin_view(self.export_view),
                 name="{}_{}_export".format(*info),
+            ),
+            path(
+                "duplicates/",
+                self.admin_site.admin_view(self.duplicates_view),
+                name="{}_{}_duplicates".format(*info),
             ),
             path(
                 "import/",
@@ -128,6 +144,8 @@ class TransferAdminMixin:
             links.append((f"Export {fmt.upper()}", f"{url}?{query.urlencode()}"))
         if self._can_import(request):
             links.append(("Import", self._url("import")))
+        if self._mergeable():
+            links.append(("Duplicates", self._url("duplicates")))
         extra_context = {"transfer_links": links, **(extra_context or {})}
         return super().changelist_view(request, extra_context)
 
@@ -251,6 +269,84 @@ class TransferAdminMixin:
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, self.preview_template, context)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not self._mergeable():
+            actions.pop("merge_selected", None)
+        return actions
+
+    @admin.action(description="Merge selected", permissions=["change"])
+    def merge_selected(self, request, queryset):
+        """Choose the survivor and each field's value, then merge (crm.transfer.merging)."""
+        records = {record.pk: record for record in queryset}
+        if len(records) < 2:
+            self.message_user(request, "Select two or more to merge.", messages.ERROR)
+            return None
+        fields = choosable_fields(self.model)
+        if request.POST.get("confirm_merge"):
+            try:
+                survivor = records[int(request.POST["survivor"])]
+                keep = {
+                    field.name: records[int(request.POST[f"keep_{field.name}"])]
+                    for field in fields
+                    if request.POST.get(f"keep_{field.name}")
+                }
+            except (KeyError, ValueError):
+                self.message_user(
+                    request, "Choose which record survives.", messages.ERROR
+                )
+                return None
+            others = [record for pk, record in records.items() if pk != survivor.pk]
+            try:
+                merge_records(
+                    survivor=survivor, others=others, keep=keep, user=request.user
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    self.message_user(request, message, messages.ERROR)
+                return None
+            self.message_user(
+                request,
+                f"Merged {len(others)} into “{survivor}”; their names are its aliases.",
+                messages.SUCCESS,
+            )
+            return None
+        rows = []
+        for field in fields:
+            values = [(pk, _shown(record, field)) for pk, record in records.items()]
+            if len({value for _, value in values}) > 1:
+                rows.append((field, values))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Merge {self.opts.verbose_name_plural}",
+            "opts": self.opts,
+            "records": list(records.values()),
+            "rows": rows,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.merge_template, context)
+
+    def duplicates_view(self, request):
+        """Likely pairs among the records the user may see, best first."""
+        if not self._mergeable() or not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        pairs = likely_pairs(self.get_queryset(request).order_by())
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Likely duplicate {self.opts.verbose_name_plural}",
+            "opts": self.opts,
+            "pairs": pairs,
+            "can_merge": self.has_change_permission(request),
+            "changelist_url": self._url("changelist"),
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.duplicates_template, context)
+
+    def _mergeable(self):
+        return self.model._meta.label_lower in MERGEABLE
 
     def _can_import(self, request):
         return (

@@ -179,3 +179,55 @@ def _unique(found):
             seen.add(candidate.record.pk)
             result.append(candidate)
     return result[:MAX_CANDIDATES]
+
+
+def _pairs_in_groups(groups, reason, score, pairs):
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        members = sorted(members)
+        for i, first in enumerate(members):
+            for second in members[i + 1 :]:
+                key = (first, second)
+                found = pairs.setdefault(key, [0, []])
+                found[0] += score
+                found[1].append(reason)
+
+
+def likely_pairs(queryset, limit=200):
+    """Pairs of records of `queryset` that look like one, best first: [(a, b, reasons)].
+
+    Groups every record by its normalised name (and website domain, or
+    e-mail): one pass over the table on either database.
+    """
+    model = queryset.model
+    label = model._meta.label_lower
+    pairs, by_name, by_other = {}, {}, {}
+    if label == "investors.contact":
+        rows = queryset.values_list(
+            "pk", "investor_id", "first_name", "last_name", "email"
+        )
+        for pk, investor, first, last, email in rows.iterator(chunk_size=5000):
+            by_name.setdefault(
+                (investor, first.casefold(), last.casefold()), []
+            ).append(pk)
+            if email:
+                by_other.setdefault(email.casefold(), []).append(pk)
+        _pairs_in_groups(by_name, "same name at one investor", 2, pairs)
+        _pairs_in_groups(by_other, "same e-mail", 3, pairs)
+    else:
+        rows = queryset.values_list("pk", "name", "website")
+        for pk, name, website in rows.iterator(chunk_size=5000):
+            key = normalised(name)
+            if key:
+                by_name.setdefault(key, []).append(pk)
+            host = domain(website)
+            if host:
+                by_other.setdefault(host, []).append(pk)
+        _pairs_in_groups(by_name, "similar name", 2, pairs)
+        _pairs_in_groups(by_other, "same website", 1, pairs)
+    best = sorted(pairs.items(), key=lambda item: (-item[1][0], item[0]))[:limit]
+    records = model._default_manager.in_bulk(
+        {pk for (first, second), _ in best for pk in (first, second)}
+    )
+    return [(records[a], records[b], reasons) for (a, b), (_, reasons) in best]
