@@ -1,5 +1,6 @@
 """Creating a likely duplicate over the API: 409 with the candidates, unless asked to."""
 
+from django.core.exceptions import ValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -53,7 +54,14 @@ class DuplicateCheckMixin:
             instance = model(
                 **{k: v for k, v in serializer.validated_data.items() if k in names}
             )
-            found = candidates(instance)
+            # A record the rules refuse (the same name in other case) is a 400
+            # from the save below, not a possible duplicate.
+            try:
+                instance.full_clean()
+            except ValidationError:
+                found = []
+            else:
+                found = candidates(instance)
             if found:
                 raise DuplicateFound(found, self.request)
         super().perform_create(serializer)
