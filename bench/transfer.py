@@ -54,7 +54,7 @@ def investor_csv(rows, prefix):
                 KINDS[m % len(KINDS)],
                 COUNTRIES[m % len(COUNTRIES)],
                 "Beijing",
-                f"https://fund{m}.example.com",
+                f"https://{prefix.lower()}{m}.example.com",
                 f"{(m + 1) * 1_000_000:,}",
             ]
         )
@@ -79,17 +79,17 @@ def export_peak(queryset, fmt):
     started = time.perf_counter()
     response = export_response(queryset, export_columns(Investor), fmt)
     size = sum(len(chunk) for chunk in response.streaming_content)
-    response.close()
+    # Not response.close(): it ends the "request" and closes the connection.
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     return time.perf_counter() - started, size, peak / 1_000_000
 
 
-def main():
+def main(argv=None):
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--export-rows", type=int, default=100_000)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     print(f"database: {connection.vendor}, {args.rows} rows to import")
     try:
         with transaction.atomic():
