@@ -15,6 +15,7 @@ error rolls everything back. Empty cells and absent columns leave a value as
 it is.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -35,6 +36,7 @@ NEW, UPDATE, UNCHANGED, DUPLICATE, ERROR = (
     "error",
 )
 WRITTEN = (NEW, UPDATE)
+PREVIEW_KEPT_FOR = datetime.timedelta(days=1)
 
 
 class ImportRefused(Exception):
@@ -283,6 +285,11 @@ def import_file(batch, user, skip_errors=False):
 def start_batch(resource_name, name, data, user):
     """A previewed batch holding the file until it is confirmed."""
     import_resource(resource_name)  # KeyError for an unknown resource
+    # Previews never confirmed hold their files: keep them a day, not forever.
+    ImportBatch.objects.filter(
+        status=ImportBatch.Status.PREVIEWED,
+        created_at__lt=timezone.now() - PREVIEW_KEPT_FOR,
+    ).delete()
     return ImportBatch.objects.create(
         resource=resource_name, file_name=name[:255], data=data, created_by=user
     )

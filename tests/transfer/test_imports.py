@@ -230,3 +230,18 @@ def test_an_export_imports_again_unchanged(api, importer):
     [row] = preview_file("investors", "export.csv", exported, importer).rows
 
     assert (row.status, row.label) == ("unchanged", "=Formula Fund")
+
+
+def test_a_preview_never_confirmed_is_forgotten_after_a_day(importer):
+    from django.utils import timezone
+
+    from crm.transfer.models import ImportBatch
+
+    old = start_batch("investors", "old.csv", b"name\nA\n", importer)
+    ImportBatch.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=2)
+    )
+
+    start_batch("investors", "new.csv", b"name\nB\n", importer)
+
+    assert list(ImportBatch.objects.values_list("file_name", flat=True)) == ["new.csv"]
