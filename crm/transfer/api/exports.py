@@ -69,7 +69,7 @@ class ExportSchemaMixin:
 
     def get_override_parameters(self):
         parameters = super().get_override_parameters()
-        if not self._is_list_view() or self.method != "GET":
+        if not self._exports() or self.method != "GET":
             return parameters
         return [
             *parameters,
@@ -98,7 +98,7 @@ class ExportSchemaMixin:
                         "lists them (id, name, reason); nothing was created."
                     },
                 )
-        if direction != "response" or not self._is_list_view():
+        if direction != "response" or not self._exports():
             return responses
         content = responses.get("200", {}).get("content", {})
         for fmt, media_type in FORMATS.items():
@@ -112,3 +112,7 @@ class ExportSchemaMixin:
                         }
                     }
         return responses
+
+    def _exports(self):
+        # The list itself, not the list-shaped `<id>/history/`.
+        return self._is_list_view() and getattr(self.view, "action", None) == "list"
