@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "crm.portfolio",
     "crm.notes",
     "crm.search",
+    "crm.transfer",
     "crm.demo",
     "crm.history",
     "crm.dashboard",
@@ -331,6 +332,9 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+
+# Imports (crm.transfer): the largest file accepted, in bytes.
+TRANSFER_MAX_FILE_BYTES = env.int("TRANSFER_MAX_FILE_BYTES", default=10 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,

@@ -14,6 +14,7 @@ from crm.core.deletion import delete_record
 from crm.core.models import ExchangeRate, Sector, Team
 from crm.core.services import record_save
 from crm.core.writers import writing_as
+from crm.transfer.admin_lists import TransferAdminMixin
 
 admin.site.site_header = "Investor CRM"
 admin.site.site_title = "Investor CRM"
@@ -146,7 +147,7 @@ class CrmModelAdmin(
 
 
 @admin.register(Sector)
-class SectorAdmin(CrmModelAdmin):
+class SectorAdmin(TransferAdminMixin, CrmModelAdmin):
     list_display = ["name", "parent", "slug"]
     list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["parent"]
@@ -157,7 +158,7 @@ class SectorAdmin(CrmModelAdmin):
 
 
 @admin.register(ExchangeRate)
-class ExchangeRateAdmin(CrmModelAdmin):
+class ExchangeRateAdmin(TransferAdminMixin, CrmModelAdmin):
     list_display = ["currency", "usd_per_unit", "valid_from", "updated_at"]
     # Only the currencies that have rates, not all of ISO 4217.
     list_filter = [("currency", admin.AllValuesFieldListFilter)]
@@ -169,7 +170,7 @@ class ExchangeRateAdmin(CrmModelAdmin):
 
 
 @admin.register(Team)
-class TeamAdmin(CrmModelAdmin):
+class TeamAdmin(TransferAdminMixin, CrmModelAdmin):
     list_display = ["name", "member_count", "updated_at"]
     list_filter = []
     list_select_related = []

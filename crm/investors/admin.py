@@ -16,8 +16,10 @@ from django_countries.filters import CountryFilter
 
 from crm.core.admin import CrmModelAdmin, VisibleRecordsMixin
 from crm.core.admin_filters import SectorTreeFilter
+from crm.core.aliases import AliasesField
 from crm.core.money_format import format_usd
 from crm.investors.models import Contact, Investor
+from crm.transfer.admin_lists import TransferAdminMixin
 
 MILLION = Decimal(1_000_000)
 
@@ -174,7 +176,7 @@ class ContactInline(VisibleRecordsMixin, admin.TabularInline):
 
 
 @admin.register(Investor)
-class InvestorAdmin(CrmModelAdmin):
+class InvestorAdmin(TransferAdminMixin, CrmModelAdmin):
     list_display = [
         "name",
         "kind",
@@ -210,6 +212,7 @@ class InvestorAdmin(CrmModelAdmin):
             {
                 "fields": [
                     "name",
+                    "aliases",
                     "kind",
                     ("country", "city"),
                     "website",
@@ -261,6 +264,14 @@ class InvestorAdmin(CrmModelAdmin):
             *fieldsets[1:],
         ]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "aliases":
+            return AliasesField(
+                required=False,
+                help_text="Other names the investor goes by, one per line.",
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def get_changeform_initial_data(self, request):
         # Whoever adds an investor usually owns the relationship.
         return {
@@ -305,7 +316,7 @@ class InvestorAdmin(CrmModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(CrmModelAdmin):
+class ContactAdmin(TransferAdminMixin, CrmModelAdmin):
     list_display = ["last_name", "first_name", "investor", "title", "email", "phone"]
     list_display_links = ["last_name", "first_name"]
     list_filter = ["investor__kind", ("investor__country", InvestorCountryFilter)]

@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce, Greatest, Lower
 from django.utils import timezone
 from django_countries.fields import CountryField
 
+from crm.core.aliases import UnicodeJSONEncoder, validate_aliases
 from crm.core.constraints import FieldCheckConstraint, FieldUniqueConstraint
 from crm.core.durations import Days
 from crm.core.history import CRMHistoricalRecords
@@ -305,6 +306,14 @@ class Investor(TimeStampedModel):
         OTHER = "other", "Other"
 
     name = models.CharField(max_length=200)
+    aliases = models.JSONField(
+        default=list,
+        blank=True,
+        encoder=UnicodeJSONEncoder,
+        validators=[validate_aliases],
+        help_text="Other names the investor goes by, e.g. names of investors "
+        "merged into it.",
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
     country = CountryField("HQ country", blank=True, db_index=True)
     city = models.CharField(max_length=100, blank=True)

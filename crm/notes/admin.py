@@ -24,6 +24,7 @@ from crm.investors.models import Contact
 from crm.notes.follow_ups import QUICK_PICKS, quick_pick_date
 from crm.notes.models import DealNote, Interaction
 from crm.notes.services import deal_note_save, follow_ups_mark_done, interaction_save
+from crm.transfer.admin_lists import TransferAdminMixin
 
 
 class FollowUpFilter(admin.SimpleListFilter):
@@ -225,7 +226,7 @@ class InteractionForm(forms.ModelForm):
 
 
 @admin.register(Interaction)
-class InteractionAdmin(CrmModelAdmin):
+class InteractionAdmin(TransferAdminMixin, CrmModelAdmin):
     form = InteractionForm
     list_display = [
         "occurred_at",
@@ -374,7 +375,7 @@ class InteractionAdmin(CrmModelAdmin):
 
 
 @admin.register(DealNote)
-class DealNoteAdmin(CrmModelAdmin):
+class DealNoteAdmin(TransferAdminMixin, CrmModelAdmin):
     list_display = ["title", "pinned", "investor", "company", "round", "author"]
     # Every user as author: see InteractionAdmin.list_filter.
     list_filter = ["pinned", "author"]

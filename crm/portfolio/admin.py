@@ -1,6 +1,5 @@
 """Admin for portfolio companies, their funding rounds and investors' stakes."""
 
-from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
@@ -11,6 +10,7 @@ from django_countries.filters import CountryFilter
 from crm.core.admin import CrmModelAdmin, VisibleRecordsMixin
 from crm.core.admin_filters import CompanySectorFilter, SectorTreeFilter
 from crm.core.admin_money import StaleRateWarningMixin, usd_column, usd_display
+from crm.core.aliases import AliasesField
 from crm.core.money_format import format_money, format_usd
 from crm.investors import admin as investors_admin
 from crm.investors.admin import InvestorCountryFilter
@@ -29,18 +29,7 @@ from crm.portfolio.services import (
     stake_delete,
     stake_save,
 )
-
-
-class AliasesField(forms.CharField):
-    """A company's other names, one per line, stored as a JSON list."""
-
-    widget = forms.Textarea(attrs={"rows": 3})
-
-    def prepare_value(self, value):
-        return "\n".join(value) if isinstance(value, list) else value
-
-    def to_python(self, value):
-        return [line.strip() for line in (value or "").splitlines() if line.strip()]
+from crm.transfer.admin_lists import TransferAdminMixin
 
 
 class FundingRoundInline(VisibleRecordsMixin, admin.TabularInline):
@@ -68,7 +57,7 @@ class FundingRoundInline(VisibleRecordsMixin, admin.TabularInline):
 
 
 @admin.register(Company)
-class CompanyAdmin(SummaryAboveFormMixin, CrmModelAdmin):
+class CompanyAdmin(TransferAdminMixin, SummaryAboveFormMixin, CrmModelAdmin):
     list_display = [
         "name",
         "other_names",
@@ -182,7 +171,11 @@ class RoundStakeInline(VisibleRecordsMixin, admin.TabularInline):
 
 @admin.register(FundingRound)
 class FundingRoundAdmin(
-    FundraisingBoardMixin, SummaryAboveFormMixin, StaleRateWarningMixin, CrmModelAdmin
+    TransferAdminMixin,
+    FundraisingBoardMixin,
+    SummaryAboveFormMixin,
+    StaleRateWarningMixin,
+    CrmModelAdmin,
 ):
     list_display = [
         "name",
@@ -343,7 +336,7 @@ class InvestorWithStakesAdmin(SummaryAboveFormMixin, investors_admin.InvestorAdm
 
 
 @admin.register(Stake)
-class StakeAdmin(StaleRateWarningMixin, CrmModelAdmin):
+class StakeAdmin(TransferAdminMixin, StaleRateWarningMixin, CrmModelAdmin):
     list_display = [
         "investor",
         "company",

@@ -1,7 +1,5 @@
 """Portfolio companies, their funding rounds, and investors' stakes in them."""
 
-import json
-
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -10,6 +8,8 @@ from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django_countries.fields import CountryField
 
+# Where the migrations of companies' aliases find them.
+from crm.core.aliases import UnicodeJSONEncoder, validate_aliases
 from crm.core.constraints import (
     FieldCheckConstraint,
     FieldUniqueConstraint,
@@ -51,27 +51,6 @@ def check_round_of_company(record):
         raise ValidationError({"round": "This round belongs to another company."})
     if record.round_id and not record.company_id:
         record.company_id = record.round.company_id
-
-
-class UnicodeJSONEncoder(json.JSONEncoder):
-    """Stores non-ASCII text as is, so "商汤" in an alias stays searchable.
-
-    Django's default escapes it to \\uXXXX, which SQLite then compares as text.
-    """
-
-    def __init__(self, *args, **kwargs):
-        kwargs["ensure_ascii"] = False
-        super().__init__(*args, **kwargs)
-
-
-def validate_aliases(value):
-    if not isinstance(value, list) or not all(
-        isinstance(alias, str) and alias.strip() for alias in value
-    ):
-        raise ValidationError(
-            "Give the other names as a list of non-empty strings.",
-            code="invalid_aliases",
-        )
 
 
 class CompanyQuerySet(CRMQuerySet):

@@ -90,6 +90,7 @@ def test_an_investors_history_lists_its_changes_newest_first(
                 "change": "created",
                 "reason": None,
                 "changes": [
+                    {"field": "aliases", "old": None, "new": []},
                     {"field": "aum_usd", "old": None, "new": "20000000000.00"},
                     {"field": "check_size_max_usd", "old": None, "new": None},
                     {"field": "check_size_min_usd", "old": None, "new": None},

@@ -44,6 +44,7 @@ def alibaba(sectors, deal_team_user):
 def investor_payload(**changes):
     return {
         "name": "HOPU Capital",
+        "aliases": [],
         "kind": "private_equity",
         "country": "HK",
         "city": "Hong Kong",
@@ -76,6 +77,7 @@ def test_it_shows_an_investor_with_figures_from_2_stakes_not_3_interactions(
     assert response.json() == {
         "id": alibaba.pk,
         "name": "Alibaba Group",
+        "aliases": [],
         "kind": "strategic",
         "country": "CN",
         "city": "Hangzhou",

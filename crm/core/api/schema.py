@@ -9,6 +9,7 @@ from crm.core.api.concurrency import (
     conditional_action,
     openapi_headers,
 )
+from crm.transfer.api.exports import ExportSchemaMixin
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -36,7 +37,7 @@ ERRORS = {
 }
 
 
-class CRMAutoSchema(AutoSchema):
+class CRMAutoSchema(ExportSchemaMixin, AutoSchema):
     def get_override_parameters(self):
         # ETag, If-Match and If-None-Match (crm.core.api.concurrency).
         return [*super().get_override_parameters(), *openapi_headers(self.view)]

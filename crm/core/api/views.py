@@ -8,16 +8,23 @@ from crm.core.api.history import RecordHistoryMixin
 from crm.core.api.serializers import ExchangeRateSerializer, SectorSerializer
 from crm.core.deletion import delete_record
 from crm.core.models import ExchangeRate, Sector
+from crm.transfer.api.exports import ExportableListMixin
 
 
-class CRMViewSet(RecordHistoryMixin, ConditionalRequestsMixin, viewsets.ModelViewSet):
+class CRMViewSet(
+    ExportableListMixin,
+    RecordHistoryMixin,
+    ConditionalRequestsMixin,
+    viewsets.ModelViewSet,
+):
     """List, retrieve, create, update, partial update and delete one resource.
 
     Writes are validated by the model layer (see ValidatedModelSerializer);
     a delete that other records depend on is a 409 naming them; a create
     answers 201 with a `Location` header. Every detail response has an ETag
     and writes honour If-Match (see crm.core.api.concurrency). `<id>/history/`
-    lists the record's changes (see crm.core.api.history).
+    lists the record's changes (see crm.core.api.history). A list also
+    answers as CSV or XLSX, every matching row (crm.transfer.api.exports).
     """
 
     def get_queryset(self):

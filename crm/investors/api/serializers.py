@@ -13,6 +13,12 @@ from crm.investors.models import Contact, Investor
 
 
 class InvestorSerializer(CountryFieldMixin, ValidatedModelSerializer):
+    aliases = serializers.ListField(
+        # Blank entries reach the model's rule (validate_aliases), as companies' do.
+        child=serializers.CharField(allow_blank=True),
+        required=False,
+        help_text="Other names the investor goes by, e.g. investors merged into it.",
+    )
     sectors = SlugRelatedField(
         slug_field="slug",
         queryset=Sector.objects.all(),
@@ -47,6 +53,7 @@ class InvestorSerializer(CountryFieldMixin, ValidatedModelSerializer):
         fields = [
             "id",
             "name",
+            "aliases",
             "kind",
             "country",
             "city",

@@ -4,9 +4,11 @@ from crm.core.api.views import CRMViewSet
 from crm.investors.api.filters import ContactFilterSet, InvestorFilterSet
 from crm.investors.api.serializers import ContactSerializer, InvestorSerializer
 from crm.investors.models import Contact, Investor
+from crm.transfer.api.duplicates import DuplicateCheckMixin
+from crm.transfer.api.merging import MergeMixin
 
 
-class InvestorViewSet(CRMViewSet):
+class InvestorViewSet(MergeMixin, DuplicateCheckMixin, CRMViewSet):
     """Investors with their stake totals, portfolio size and last contact.
 
     Deleting an investor that has stakes, logged interactions or deal notes
@@ -23,7 +25,7 @@ class InvestorViewSet(CRMViewSet):
         return super().get_queryset().with_figures(self.request.user)
 
 
-class ContactViewSet(CRMViewSet):
+class ContactViewSet(MergeMixin, DuplicateCheckMixin, CRMViewSet):
     """People at investors; one present at a logged interaction cannot be deleted."""
 
     queryset = Contact.objects.all()

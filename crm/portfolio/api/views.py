@@ -15,9 +15,11 @@ from crm.portfolio.api.serializers import (
 )
 from crm.portfolio.models import Company, FundingRound, Stake
 from crm.portfolio.services import stake_delete
+from crm.transfer.api.duplicates import DuplicateCheckMixin
+from crm.transfer.api.merging import MergeMixin
 
 
-class CompanyViewSet(CRMViewSet):
+class CompanyViewSet(MergeMixin, DuplicateCheckMixin, CRMViewSet):
     """Portfolio companies with their derived figures (total raised, latest valuation)."""
 
     # One query per page: the figures are subqueries, the sector slug a join.
