@@ -1,8 +1,11 @@
 """Every REST resource on one router, mounted under /api/v1/."""
 
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from crm.core.api.views import ExchangeRateViewSet, SectorViewSet
+from crm.integrations.api.views import ChangesView
+from crm.integrations.api.webhooks import WebhookEndpointViewSet
 from crm.investors.api.views import ContactViewSet, InvestorViewSet
 from crm.notes.api.views import DealNoteViewSet, InteractionViewSet
 from crm.portfolio.api.views import (
@@ -21,5 +24,9 @@ router.register("rounds", FundingRoundViewSet, basename="round")
 router.register("stakes", StakeViewSet, basename="stake")
 router.register("interactions", InteractionViewSet, basename="interaction")
 router.register("notes", DealNoteViewSet, basename="note")
+router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("changes/", ChangesView.as_view(), name="changes"),
+    *router.urls,
+]
