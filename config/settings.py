@@ -80,6 +80,8 @@ MIDDLEWARE = [
     # Lets history record who made each change (API token users too: DRF sets
     # the user it authenticates on the request).
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Idempotency-Key on API POST and PATCH (crm.integrations.idempotency).
+    "crm.integrations.idempotency.IdempotencyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out login into its lockout page.

@@ -172,3 +172,31 @@ class WebhookAttempt(models.Model):
 
     def __str__(self):
         return f"{self.status_code or self.error[:40]} in {self.duration_ms} ms"
+
+
+class IdempotencyKey(models.Model):
+    """A POST or PATCH sent with an Idempotency-Key, and the response it got.
+
+    Per caller (`scope`: one API token, or one logged-in user). While the
+    request runs `status_code` is empty; a retry then gets a 409.
+    """
+
+    scope = models.CharField(max_length=80)
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64, help_text="Method, path and body.")
+    status_code = models.PositiveIntegerField(null=True, blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    body = models.BinaryField(blank=True, default=b"")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "key"], name="idempotency_key_once_per_scope"
+            )
+        ]
+        indexes = [models.Index(fields=["created_at"], name="idempotency_created_idx")]
+
+    def __str__(self):
+        return self.key

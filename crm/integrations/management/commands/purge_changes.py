@@ -1,4 +1,4 @@
-"""Delete changes feed entries older than CHANGES_RETENTION_DAYS."""
+"""Delete changes feed entries older than CHANGES_RETENTION_DAYS, and spent idempotency keys."""
 
 import datetime
 
@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from crm.integrations import idempotency
 from crm.integrations.models import ChangeEntry, ChangeFeedHorizon
 
 
@@ -15,6 +16,8 @@ class Command(BaseCommand):
     help = __doc__
 
     def handle(self, *args, **options):
+        keys = idempotency.purge()
+        self.stdout.write(f"Forgot {keys} idempotency keys older than 24 hours.")
         cutoff = timezone.now() - datetime.timedelta(
             days=settings.CHANGES_RETENTION_DAYS
         )
