@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from crm.core.services import record_save
+from crm.integrations import resources
 from crm.integrations.models import ChangeEntry
 from crm.investors.models import Investor
 from crm.portfolio.models import Company
@@ -133,3 +134,21 @@ def test_a_round_made_confidential_moves_its_stakes_investors(superuser):
     record_save(instance=round_)
     assert moved(stake.investor)
     assert entries("stakes", stake) == ["updated"]
+
+
+@pytest.mark.parametrize("resource", resources.names())
+def test_every_list_orders_by_updated_at_ties_by_id(admin_api, resource):
+    response = admin_api.get(f"/api/v1/{resource}/?ordering=-updated_at")
+    assert response.status_code == 200, response.content
+    rows = [(row["updated_at"], row["id"]) for row in response.json()["results"]]
+    assert rows == sorted(rows, reverse=True)
+
+
+def test_a_record_touched_by_a_cascade_comes_first_in_updated_at_order(admin_api):
+    vision = SectorFactory(name="Vision", slug="vision")
+    touched = InvestorFactory(name="Alibaba", sectors=[vision])
+    InvestorFactory(name="Baidu")
+    made_old(touched)
+    admin_api.patch(f"/api/v1/sectors/{vision.pk}/", {"slug": "cv"})
+    listed = admin_api.get("/api/v1/investors/?ordering=-updated_at").json()
+    assert [row["name"] for row in listed["results"]] == ["Alibaba", "Baidu"]
