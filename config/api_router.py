@@ -1,7 +1,7 @@
 """Every REST resource on one router, mounted under /api/v1/."""
 
 from django.urls import path
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import DefaultRouter, SimpleRouter
 
 from crm.core.api.views import ExchangeRateViewSet, SectorViewSet
 from crm.integrations.api.views import ChangesView
@@ -24,9 +24,14 @@ router.register("rounds", FundingRoundViewSet, basename="round")
 router.register("stakes", StakeViewSet, basename="stake")
 router.register("interactions", InteractionViewSet, basename="interaction")
 router.register("notes", DealNoteViewSet, basename="note")
-router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
+
+# Not CRM records (no history, ETags or walls): kept off the resources' router,
+# which tests and the changes feed read as the list of CRM resources.
+integrations = SimpleRouter()
+integrations.register("webhooks", WebhookEndpointViewSet, basename="webhook")
 
 urlpatterns = [
     path("changes/", ChangesView.as_view(), name="changes"),
+    *integrations.urls,
     *router.urls,
 ]

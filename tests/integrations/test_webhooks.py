@@ -119,7 +119,7 @@ def test_a_failing_endpoint_is_retried_then_disabled_and_a_replay_delivers(
         receiver.statuses = [200]
         admin_api.post(f"/api/v1/webhooks/{endpoint['id']}/enable/")
         replayed = admin_api.post(
-            f"/api/v1/webhooks/{endpoint['id']}/deliveries/{delivery.pk}/replay/"
+            f"/api/v1/webhooks/{endpoint['id']}/replay/", {"delivery": delivery.pk}
         )
         assert replayed.status_code == 202
         run_worker()

@@ -90,6 +90,12 @@ class SecretSerializer(serializers.Serializer):
     )
 
 
+class ReplaySerializer(serializers.Serializer):
+    delivery = serializers.IntegerField(
+        help_text="The id of the delivery to send again (from deliveries/)."
+    )
+
+
 class WebhookAttemptSerializer(serializers.ModelSerializer):
     class Meta:
         model = WebhookAttempt
@@ -184,15 +190,15 @@ class WebhookEndpointViewSet(
             WebhookDeliverySerializer(page, many=True).data
         )
 
-    @extend_schema(request=None, responses={202: WebhookDeliverySerializer})
-    @action(
-        detail=True,
-        methods=["post"],
-        url_path=r"deliveries/(?P<delivery_id>[0-9]+)/replay",
-    )
-    def replay(self, request, pk=None, delivery_id=None):
-        """Send a delivery again, with the same message id."""
-        delivery = get_object_or_404(self.get_object().deliveries, pk=delivery_id)
+    @extend_schema(request=ReplaySerializer, responses={202: WebhookDeliverySerializer})
+    @action(detail=True, methods=["post"])
+    def replay(self, request, pk=None):
+        """Send one of this endpoint's deliveries again, with the same message id."""
+        asked = ReplaySerializer(data=request.data)
+        asked.is_valid(raise_exception=True)
+        delivery = get_object_or_404(
+            self.get_object().deliveries, pk=asked.validated_data["delivery"]
+        )
         webhooks.delivery_replay(delivery=delivery)
         delivery.refresh_from_db()
         return Response(
