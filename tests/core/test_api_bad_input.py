@@ -26,7 +26,8 @@ def test_a_page_past_the_end_of_a_list_is_a_documented_404(api):
     assert response.json() == {"detail": "Invalid page."}
     for path, operations in schema["paths"].items():
         # Every paginated list (the changes feed pages by its own cursor).
-        parameters = {p["name"] for p in operations["get"].get("parameters", [])}
+        read = operations.get("get", {})
+        parameters = {p["name"] for p in read.get("parameters", [])}
         if parameters & {"page", "cursor"}:
             assert "404" in operations["get"]["responses"], path
 
