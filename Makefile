@@ -32,7 +32,10 @@ run: $(INSTALLED)
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py ensure_demo_login
 	@echo "Admin: http://127.0.0.1:$(PORT)/admin/  (log in as demo / demo)"
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@echo "Webhook worker: manage.py db_worker (stops with the server)"
+	WEBHOOKS_ALLOW_PRIVATE=1 $(BIN)/python manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker' EXIT INT TERM; \
+	WEBHOOKS_ALLOW_PRIVATE=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(INSTALLED)
 	$(BIN)/python -m pytest

@@ -1,8 +1,11 @@
 """Every REST resource on one router, mounted under /api/v1/."""
 
-from rest_framework.routers import DefaultRouter
+from django.urls import path
+from rest_framework.routers import DefaultRouter, SimpleRouter
 
 from crm.core.api.views import ExchangeRateViewSet, SectorViewSet
+from crm.integrations.api.views import ChangesView
+from crm.integrations.api.webhooks import WebhookEndpointViewSet
 from crm.investors.api.views import ContactViewSet, InvestorViewSet
 from crm.notes.api.views import DealNoteViewSet, InteractionViewSet
 from crm.portfolio.api.views import (
@@ -22,4 +25,13 @@ router.register("stakes", StakeViewSet, basename="stake")
 router.register("interactions", InteractionViewSet, basename="interaction")
 router.register("notes", DealNoteViewSet, basename="note")
 
-urlpatterns = router.urls
+# Not CRM records (no history, ETags or walls): kept off the resources' router,
+# which tests and the changes feed read as the list of CRM resources.
+integrations = SimpleRouter()
+integrations.register("webhooks", WebhookEndpointViewSet, basename="webhook")
+
+urlpatterns = [
+    path("changes/", ChangesView.as_view(), name="changes"),
+    *integrations.urls,
+    *router.urls,
+]

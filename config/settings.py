@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "crm.demo",
     "crm.history",
     "crm.dashboard",
+    "crm.integrations",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -83,6 +86,8 @@ MIDDLEWARE = [
     # Lets history record who made each change (API token users too: DRF sets
     # the user it authenticates on the request).
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Idempotency-Key on API POST and PATCH (crm.integrations.idempotency).
+    "crm.integrations.idempotency.IdempotencyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out login into its lockout page.
@@ -366,3 +371,25 @@ if IS_PRODUCTION:
         # months: a choice the operator makes with the variable above, not a
         # flaw for `check --deploy` to report.
         SILENCED_SYSTEM_CHECKS.append("security.W021")
+
+# Integrations (crm.integrations): the changes feed keeps its entries this
+# many days (`manage.py purge_changes` deletes older ones; run it daily); a
+# client whose cursor is older gets 410 and resyncs from the lists.
+CHANGES_RETENTION_DAYS = env.int("CHANGES_RETENTION_DAYS", default=90)
+
+# Webhooks are sent by a background worker (`manage.py db_worker`, from
+# django-tasks-db) from tasks stored in the database.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Loopback and private addresses are refused as webhook URLs unless this is
+# set (tests; `make run` on loopback). Never in production.
+WEBHOOKS_ALLOW_PRIVATE = env.bool("WEBHOOKS_ALLOW_PRIVATE", default=False)
+if WEBHOOKS_ALLOW_PRIVATE and IS_PRODUCTION:
+    raise ImproperlyConfigured("WEBHOOKS_ALLOW_PRIVATE is refused in production.")
+WEBHOOKS_TIMEOUT_SECONDS = env.float("WEBHOOKS_TIMEOUT_SECONDS", default=10)
+# Seconds before each retry of a failed delivery: about a day in all; after
+# the last, the endpoint is disabled.
+WEBHOOKS_RETRY_DELAYS = env.list(
+    "WEBHOOKS_RETRY_DELAYS",
+    cast=int,
+    default=[5, 300, 1800, 7200, 18000, 36000, 36000],
+)

@@ -138,6 +138,9 @@ def authorization(db, settings, superuser):
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"api": "1000000/second"},
     }
+    # Webhook URLs are checked without resolving generated host names
+    # (no DNS lookups from tests); deliveries are never sent here.
+    settings.WEBHOOKS_ALLOW_PRIVATE = True
     create_records(superuser)
     _, secret = api_token_create(user=superuser, name="fuzz")
     # As Django's test client does: the request signals must not close the

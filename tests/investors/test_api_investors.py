@@ -70,6 +70,8 @@ def test_it_shows_an_investor_with_figures_from_2_stakes_not_3_interactions(
     StakeFactory(investor=alibaba, company=megvii, amount=Decimal("400000000.00"))
     for day in (2, 9, 5):
         InteractionFactory(investor=alibaba, occurred_at=at(day))
+    # Its figures and last contact changed: so did its updated_at.
+    alibaba.refresh_from_db()
 
     response = api.get(f"{URL}{alibaba.pk}/")
 

@@ -190,6 +190,9 @@ class StableOrderingFilter(filters.OrderingFilter):
 
 
 def ordering_filter(*fields, never_null=()):
+    # Every list can be ordered by when its records last changed (syncs).
+    if "updated_at" not in fields:
+        fields = (*fields, "updated_at")
     names = ", ".join(fields)
     return StableOrderingFilter(
         fields=[(field, field) for field in fields],
@@ -199,13 +202,17 @@ def ordering_filter(*fields, never_null=()):
 
 
 class CRMFilterSet(filters.FilterSet):
-    """Every resource can be synced incrementally with `updated_after`."""
+    """Every resource can be synced incrementally with `updated_after`.
+
+    And ordered by `updated_at` (lists with their own `ordering` add it).
+    """
 
     updated_after = IsoDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gte",
         help_text="Only records changed at or after this ISO 8601 date-time.",
     )
+    ordering = ordering_filter()
 
 
 class SectorFilterSet(CRMFilterSet):
