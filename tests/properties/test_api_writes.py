@@ -249,7 +249,8 @@ def api(db, deal_team_user):
         factories.ExchangeRateFactory(
             currency=currency,
             usd_per_unit=Decimal(rate),
-            valid_from=datetime.date(1, 1, 1),
+            # The first day a date may be (crm.core.dates): every amount has a rate.
+            valid_from=datetime.date(1900, 1, 1),
         )
     parent = factories.SectorFactory(name="Artificial intelligence", slug="ai")
     sector = factories.SectorFactory(name="Computer vision", slug="cv", parent=parent)
