@@ -233,21 +233,20 @@ def test_my_open_rounds_are_those_with_an_investor_i_own_with_their_progress(
     assert "Series F" not in outsider_page.text
 
 
-def test_the_going_cold_block_shows_once_the_queryset_exists(
-    client, world, outsider, monkeypatch
+def test_the_going_cold_block_lists_my_investors_past_their_cadence(
+    client, world, outsider
 ):
-    without = dashboard(client, outsider)
-    monkeypatch.setattr(
-        type(Investor.objects),
-        "going_cold",
-        lambda manager, user: Investor.objects.filter(owner=user),
-        raising=False,
+    alibaba = world["alibaba"]
+    Investor.objects.filter(pk=alibaba.pk).update(
+        owner=outsider, contact_cadence_days=30
     )
-    with_block = dashboard(client, outsider)
 
-    assert "My investors going cold" not in without.text
-    assert "My investors going cold" in with_block.text
-    assert with_block.context["dashboard"]["going_cold"] == [world["alibaba"]]
+    response = dashboard(client, outsider)
+
+    assert "My investors going cold" in response.text
+    assert [
+        investor.pk for investor in response.context["dashboard"]["going_cold"]
+    ] == [alibaba.pk]
 
 
 def test_a_user_without_view_permissions_gets_no_dashboard_blocks(client):
@@ -284,9 +283,9 @@ def test_the_dashboard_runs_the_same_queries_however_many_rows(
     # 1 session, 2 user, 3-4 the user's and its groups' permissions, 5 the
     # confidential rounds the user's teams see (crm.portfolio.walls), 6 held
     # by country, 7 held by sector, 8 pipeline by status, 9 contacts per week,
-    # 10 my follow-ups, 11 my open rounds with their progress, 12 the admin's
-    # "Recent actions".
-    expected_queries = 12
+    # 10 my follow-ups, 11 my investors going cold, 12 my open rounds with
+    # their progress, 13 the admin's "Recent actions".
+    expected_queries = 13
 
     with django_assert_num_queries(expected_queries):
         client.get(INDEX)

@@ -10,6 +10,7 @@ from crm.integrations import resources
 from crm.integrations.models import ChangeEntry
 from crm.investors.models import Investor
 from crm.portfolio.models import Company
+from crm.portfolio.services import stake_save
 from tests.factories import (
     CompanyFactory,
     FundingRoundFactory,
@@ -92,7 +93,7 @@ def test_a_stake_written_moves_its_investor_old_and_new():
     stake = StakeFactory(investor=alibaba)
     made_old(alibaba, softbank)
     stake.investor = softbank
-    record_save(instance=stake)
+    stake_save(stake=stake)
     assert moved(alibaba)
     assert moved(softbank)
     assert Investor.objects.get(pk=softbank.pk).all_stake_total_usd == Decimal(

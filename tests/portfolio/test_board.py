@@ -167,7 +167,8 @@ def test_moving_a_card_saves_the_stake_records_history_and_refreshes_figures(
     deal_client, deal_team_user, series_d
 ):
     stake = series_d["in_talks"]
-    assert Investor.objects.get(pk=stake.investor_id).open_stake_total_usd == 400 * M
+    # In talks: pipeline, not held (Stake.HELD).
+    assert Investor.objects.get(pk=stake.investor_id).open_pipeline_usd == 400 * M
 
     response = deal_client.post(
         move_url(series_d["round"]),
@@ -184,7 +185,8 @@ def test_moving_a_card_saves_the_stake_records_history_and_refreshes_figures(
     latest = stake.history.first()
     assert (latest.status, latest.history_user) == ("declined", deal_team_user)
     # A declined stake counts in no figure: the investor's stored ones say so.
-    assert Investor.objects.get(pk=stake.investor_id).open_stake_total_usd == 0
+    investor = Investor.objects.get(pk=stake.investor_id)
+    assert (investor.open_pipeline_usd, investor.open_stake_total_usd) == (0, 0)
     # Largest first within a column.
     assert cards(response)["declined"] == ["Fidelity International", "HOPU Capital"]
 
