@@ -137,7 +137,7 @@ def get(url, secret):
         return error.code, json.load(error), error.headers["Retry-After"]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_token_gets_429_while_its_limit_of_requests_runs_on_a_live_server(
     live_server, superuser, two_at_once, held_sector_lists
 ):

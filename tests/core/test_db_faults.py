@@ -146,7 +146,7 @@ TOO_EXPENSIVE = (
 # statement would abort every query after it. A superuser, as a flushed
 # database has no groups.
 @on_postgresql_timeout
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_api_request_past_the_statement_timeout_is_a_503_saying_it_was_too_expensive(
     admin_api, slow_investor_queries
 ):
@@ -159,7 +159,7 @@ def test_an_api_request_past_the_statement_timeout_is_a_503_saying_it_was_too_ex
 
 
 @on_postgresql_timeout
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_admin_page_past_the_statement_timeout_is_a_plain_503_page(
     client, superuser, slow_investor_queries
 ):
@@ -174,7 +174,7 @@ def test_an_admin_page_past_the_statement_timeout_is_a_plain_503_page(
 
 
 @on_postgresql_timeout
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_next_request_runs_normally_after_a_statement_timeout(
     admin_api, slow_investor_queries
 ):

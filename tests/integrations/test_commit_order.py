@@ -16,7 +16,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_transaction_committing_last_comes_last_whatever_its_ids():
     reader = client_for(UserFactory(username="reader", groups=["Deal team"]))
     inserted, release = threading.Event(), threading.Event()

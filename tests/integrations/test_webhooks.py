@@ -58,7 +58,7 @@ def verified(receiver, secret):
     ]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_worker_delivers_each_change_signed_and_in_order(admin_api):
     with Receiver() as receiver:
         endpoint = subscribe(admin_api, receiver.url, events=["investor.*"])
@@ -93,7 +93,7 @@ def test_the_worker_delivers_each_change_signed_and_in_order(admin_api):
     assert all(d["attempts"] == 1 and d["last_status_code"] == 204 for d in deliveries)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_failing_endpoint_is_retried_then_disabled_and_a_replay_delivers(
     admin_api, superuser, settings, rf
 ):
@@ -141,7 +141,7 @@ class _Messages:
         self.texts.append(str(message))
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_change_to_a_record_deleted_before_it_is_sent_is_not_sent(admin_api):
     # The body shows the record as it is when the worker takes the change:
     # one deleted since has only its deletion to send.
@@ -280,7 +280,7 @@ def test_a_forged_signature_fails_verification():
     reason="SQLite's test database lives in this process's memory: another "
     "process cannot open it (the in-process worker tests above cover SQLite).",
 )
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_db_worker_command_in_its_own_process_delivers(admin_api):
     with Receiver() as receiver:
         endpoint = subscribe(admin_api, receiver.url, events=["investor.created"])

@@ -251,7 +251,7 @@ def test_a_member_sees_the_largest_stake_when_only_confidential_ones_exist(
     connection.vendor != "postgresql",
     reason="SQLite runs one writer at a time: writes cannot interleave there.",
 )
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_stakes_for_one_investor_all_count():
     investor = InvestorFactory(name="Alibaba Group")
     company = CompanyFactory(name="SenseTime")

@@ -179,7 +179,7 @@ def stored_and_recounted():
     connection.vendor != "postgresql",
     reason="SQLite runs one writer at a time: writes cannot interleave there.",
 )
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_flipping_confidentiality_while_stakes_move_keeps_figures_equal_to_a_recount():
     """100 trials: a stake moves into a round as the round is walled (or opened)."""
     lead = UserFactory(username="lead", groups=["Deal lead"])
