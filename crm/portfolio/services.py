@@ -61,7 +61,9 @@ def stake_save(*, stake, user=None):
         if (
             user is not None
             and stake.round_id
-            and not FundingRound.objects.visible_to(user).filter(pk=stake.round_id)
+            and not FundingRound.objects.visible_to(user)
+            .filter(pk=stake.round_id)
+            .exists()
         ):
             # Entry points offer only visible rounds; this holds for every door.
             raise ValidationError({"round": "No such round."})

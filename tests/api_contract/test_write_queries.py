@@ -45,14 +45,18 @@ def test_posting_a_stake_takes_a_fixed_number_of_queries(
 ):
     # 1-3. authentication, 4. SAVEPOINT, 5. the confidential rounds the user
     # may see; the serializer reads 6. the investor, 7. the company, 8. the
-    # round; full_clean checks 9-11. that each still exists, 12. the CNY rate
-    # on the as-of date, 13. one stake per investor and round; 14-22. the
-    # three CheckConstraints (ownership 0-100, currency code, amount >= 0);
-    # 23. INSERT; the figures: 24. the stake's investor, 25. SAVEPOINT,
-    # 26. the investors to refresh, 27. UPDATE of their figures, 28. RELEASE;
-    # 29. the stake read back for the response, 30. its history entry,
-    # 31. RELEASE.
-    with django_assert_num_queries(31):
+    # round; stake_save: 9. SAVEPOINT, 10. the round locked, 11. the round
+    # visible to the writer; full_clean checks 12-14. that investor, company
+    # and round exist, 15. the CNY rate on the as-of date, 16. one stake per
+    # investor and round; 17-25. the three CheckConstraints (ownership 0-100,
+    # currency code, amount >= 0); 26. INSERT; the figures: 27. SAVEPOINT,
+    # 28. the investor locked, 29. UPDATE of its figures, 30. RELEASE;
+    # 31. RELEASE; 32. the stake read back for the response, 33. its history
+    # entry; 34-40. the outbox (crm.integrations): SAVEPOINT, the round's wall, the
+    # stake's change entry, the investor's updated_at, its change entry, any
+    # active webhook, RELEASE;
+    # 41. RELEASE.
+    with django_assert_num_queries(41):
         response = api.post("/api/v1/stakes/", stake_payload(alibaba, series_c))
 
     assert response.status_code == 201, response.json()
@@ -65,14 +69,18 @@ def test_patching_a_stake_takes_a_fixed_number_of_queries(
     stake = api.post("/api/v1/stakes/", stake_payload(alibaba, series_c)).json()
     # 1-3. authentication, 4-5. SAVEPOINTs (the view's, the update's),
     # 6. the confidential rounds seen, 7. the stake, 8. its updated_at for the
-    # ETag; full_clean checks 9-11. that investor, company and round exist,
-    # 12. the round, to check it is the company's, 13. the CNY rate, 14. one stake per
-    # investor and round; 15-23. the three CheckConstraints; 24. the stake's
-    # investor before the change (its figures change too), 25. UPDATE; the figures: 26. the investor
-    # after it, 27. SAVEPOINT, 28. the investors to refresh, 29. UPDATE of
-    # their figures, 30. RELEASE; 31. the stake read back, 32. RELEASE,
-    # 33. its history entry, 34. RELEASE.
-    with django_assert_num_queries(34):
+    # ETag; stake_save: 9. SAVEPOINT, 10. the stake as stored, locked, 11. its
+    # round locked, 12. the round visible to the writer; full_clean checks
+    # 13-15. that investor, company and round exist, 16. the round, to check
+    # it is the company's, 17. the CNY rate, 18. one stake per investor and
+    # round; 19-27. the three CheckConstraints; 28. UPDATE; the figures:
+    # 29. SAVEPOINT, 30. the investor locked, 31. UPDATE of its figures,
+    # 32. RELEASE; 33. RELEASE; 34. the stake read back, 35. RELEASE, 36. its
+    # history entry, 37. the entry before it (the diff); 38-45. the outbox:
+    # SAVEPOINT, the round's wall, the stake's previous wall, its change
+    # entry, the investor's updated_at, its change entry, any active webhook,
+    # RELEASE; 46. RELEASE.
+    with django_assert_num_queries(46):
         response = api.patch(
             f"/api/v1/stakes/{stake['id']}/", {"amount": "7000000000.00"}
         )
@@ -86,15 +94,16 @@ def test_posting_an_interaction_with_people_present_takes_a_fixed_number_of_quer
 ):
     people = ContactFactory.create_batch(2, investor=alibaba)
     # 1-3. authentication, 4. SAVEPOINT, 5. the confidential rounds seen; the
-    # serializer reads 6. the investor, 7-8. each person present by id,
-    # 9. the company, 10. the round;
-    # full_clean checks 11-14. that investor, company, round and author
-    # exist; 15-17. the summary's CheckConstraint; 18. INSERT; the people
-    # present: 19. those already there, 20. the pairs already linked,
-    # 21. INSERT of the links; 22. the interaction read back, 23. its people;
-    # 24. its history entry, 25. the links for it, 26. INSERT of their
-    # history; 27. RELEASE.
-    with django_assert_num_queries(27):
+    # serializer reads 6. the investor, 7-8. the two people, 9. the company,
+    # 10. the round; full_clean checks 11-14. that investor, company, round
+    # and writer exist, 15-17. the summary CheckConstraint; 18. INSERT;
+    # 19-21. the people present set (current, existing links, INSERT);
+    # 22. the interaction read back, 23. its people (prefetch); 24. its
+    # history entry, 25-26. the people's history; 27-33. the outbox:
+    # SAVEPOINT, the round's wall, the change entry, the investor's
+    # updated_at (last contact), its change entry, any active webhook,
+    # RELEASE; 34. RELEASE.
+    with django_assert_num_queries(34):
         response = api.post(
             "/api/v1/interactions/",
             {
@@ -116,16 +125,17 @@ def test_posting_an_interaction_with_people_present_takes_a_fixed_number_of_quer
 def test_posting_an_investor_with_sectors_takes_a_fixed_number_of_queries(
     api, sector_tree, django_assert_num_queries
 ):
-    # 1-3. authentication, 4. SAVEPOINT, 5-6. each sector by its slug,
-    # 7. a name differing only in case; 8-19. four CheckConstraints (check
-    # sizes in order, each of the three amounts >= 0); 20. INSERT; the
-    # sectors: 21. those already set, 22. the pairs already linked,
-    # 23. INSERT of the links; the figures: 24. SAVEPOINT, 25. the investors
-    # to refresh, 26. UPDATE of their figures, 27. RELEASE; 28. the
-    # confidential rounds seen, 29. the investor read back with its figures,
-    # 30. its sectors; 31. its history entry, 32. its stored figure columns, read again,
-    # 33. the sector links for it, 34. INSERT of their history; 35. RELEASE.
-    with django_assert_num_queries(35):
+    # 1-3. authentication, 4. SAVEPOINT, 5-6. the two sectors by slug;
+    # the duplicate check (crm.transfer) validates first: 7. the name unique
+    # ignoring case, 8-19. the four CheckConstraints, 20-21. likely
+    # duplicates by name and by website; record_save's full_clean: 22. the
+    # name again, 23-34. the four CheckConstraints; 35. INSERT; 36-38. the
+    # sectors set (current, existing links, INSERT); 39. the confidential
+    # rounds seen, 40. the investor read back with its figures, 41. its
+    # sectors (prefetch); 42. its history entry, 43. the stored figures it
+    # leaves out, 44-45. the sectors' history; 46-49. the outbox: SAVEPOINT,
+    # the change entry, any active webhook, RELEASE; 50. RELEASE.
+    with django_assert_num_queries(50):
         response = api.post(
             "/api/v1/investors/",
             {
