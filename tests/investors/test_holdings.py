@@ -6,9 +6,11 @@ Held stakes (committed, closed) are what an investor owns; the pipeline
 """
 
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Q
 
 from crm.core.models import Sector, Team
 from crm.investors.models import Investor
@@ -220,3 +222,42 @@ def test_pipeline_sums_prospects_and_stakes_in_talks_only(api):
     assert row["largest_stake_usd"] == "800.00"
     assert row["portfolio_count"] == 2
     assert set(Stake.HELD) == {"committed", "closed"}
+
+
+def test_on_generated_data_the_admin_the_api_and_a_recount_agree(api, deal_client):
+    # Generated data: skewed stakes in every status, confidential rounds walled
+    # to teams the asking user is not in.
+    call_command(
+        "generate_data",
+        investors=60,
+        companies=20,
+        stakes=300,
+        interactions=30,
+        seed=3,
+        stdout=StringIO(),
+    )
+    held = Stake.objects.filter(status__in=Stake.HELD, amount_usd__isnull=False)
+    visible = held.filter(Q(round__isnull=True) | Q(round__confidential=False))
+    amounts = sorted(visible.values_list("amount_usd", flat=True))
+    threshold = amounts[len(amounts) // 2]
+    roots = Sector.objects.filter(parent__isnull=True).order_by("slug")
+    assert held.exclude(pk__in=visible).exists()  # walls are exercised
+
+    for root in roots:
+        subtree = Sector.objects.filter(
+            Q(pk=root.pk)
+            | Q(parent=root)
+            | Q(parent__parent=root)
+            | Q(parent__parent__parent=root)
+        )
+        expected = sorted(
+            set(
+                visible.filter(
+                    company__sector__in=subtree, amount_usd__gte=threshold
+                ).values_list("investor__name", flat=True)
+            )
+        )
+        question = {"portfolio_sector": root.slug, "stake_min": str(threshold)}
+
+        assert api_names(api, question) == expected
+        assert admin_names(deal_client, question) == expected
