@@ -236,17 +236,17 @@ def test_my_open_rounds_are_those_with_an_investor_i_own_with_their_progress(
 def test_the_going_cold_block_lists_my_investors_past_their_cadence(
     client, world, outsider
 ):
-    alibaba = world["alibaba"]
-    Investor.objects.filter(pk=alibaba.pk).update(
-        owner=outsider, contact_cadence_days=30
-    )
+    # Alibaba (contacted yesterday) is warm; HOPU, never contacted, is cold.
+    Investor.objects.filter(pk=world["alibaba"].pk).update(contact_cadence_days=30)
+    hopu = InvestorFactory(name="HOPU Capital", owner=outsider)
+    Investor.objects.filter(pk=hopu.pk).update(contact_cadence_days=30)
 
     response = dashboard(client, outsider)
 
     assert "My investors going cold" in response.text
     assert [
         investor.pk for investor in response.context["dashboard"]["going_cold"]
-    ] == [alibaba.pk]
+    ] == [hopu.pk]
 
 
 def test_a_user_without_view_permissions_gets_no_dashboard_blocks(client):
