@@ -10,7 +10,7 @@ import datetime
 import django_filters
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import F
+from django.db.models import F, Func, Subquery
 from django_countries import countries
 from django_filters import rest_framework as filters
 from rest_framework.exceptions import ValidationError
@@ -117,7 +117,8 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
 
 
 class SectorSlugsField(django_filters.fields.BaseCSVField, forms.CharField):
-    """Comma-separated sector slugs, each naming a sector; one query to check them."""
+    """Comma-separated sector slugs, each once; whether they name sectors is
+    left to the list's own query (`every_slug_named`)."""
 
     def clean(self, value):
         slugs = super().clean(value)
@@ -127,26 +128,36 @@ class SectorSlugsField(django_filters.fields.BaseCSVField, forms.CharField):
             raise forms.ValidationError(
                 "Give sector slugs separated by commas.", code="invalid"
             )
-        slugs = list(dict.fromkeys(slugs))
-        known = set(
-            Sector.objects.filter(slug__in=slugs).values_list("slug", flat=True)
-        )
-        if unknown := [slug for slug in slugs if slug not in known]:
-            raise forms.ValidationError(str(UnknownSectors(unknown)), code="invalid")
-        return slugs
+        return list(dict.fromkeys(slugs))
+
+
+def every_slug_named(queryset, slugs, name):
+    """`queryset`, or none of it if a slug names no sector.
+
+    A subquery of the list's own query, so a valid filter costs no query of
+    its own; an empty list asks `CRMFilterSet.explain_empty` which slug it was.
+    """
+    named = Sector.objects.filter(slug__in=slugs).order_by()
+    count = Subquery(named.values(n=Func(F("pk"), function="COUNT")))
+    return queryset.alias(**{f"{name}_named": count}).filter(
+        **{f"{name}_named": len(slugs)}
+    )
 
 
 class SectorFilter(filters.BaseInFilter, filters.CharFilter):
     """Comma-separated sector slugs, each with every sector below it.
 
     Delegates to the queryset's `in_sectors`, which each filtered model
-    defines by its path to a sector. A slug that names no sector is a 400.
+    defines by its path to a sector. A slug that names no sector is a 400
+    (`CRMFilterSet.explain_empty`).
     """
 
     base_field_class = SectorSlugsField
 
     def filter(self, qs, value):
-        return qs.in_sectors(value) if value else qs
+        if not value:
+            return qs
+        return every_slug_named(qs.in_sectors(value), value, self.field_name)
 
 
 class StableOrderingFilter(filters.OrderingFilter):
@@ -213,6 +224,21 @@ class CRMFilterSet(filters.FilterSet):
         help_text="Only records changed at or after this ISO 8601 date-time.",
     )
     ordering = ordering_filter()
+
+    def explain_empty(self):
+        """Raise a 400 naming a sector slug that matched no sector, if any.
+
+        Asked only when a list comes back empty: that is the one case where
+        an unknown slug can have changed the answer (`every_slug_named`).
+        """
+        for name, filter_ in self.filters.items():
+            slugs = self.form.cleaned_data.get(name)
+            if isinstance(filter_, SectorFilter) and slugs:
+                known = set(
+                    Sector.objects.filter(slug__in=slugs).values_list("slug", flat=True)
+                )
+                if unknown := [slug for slug in slugs if slug not in known]:
+                    raise ValidationError({name: [str(UnknownSectors(unknown))]})
 
 
 class SectorFilterSet(CRMFilterSet):

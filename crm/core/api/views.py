@@ -40,6 +40,18 @@ class CRMViewSet(
             return queryset
         return super().filter_queryset(queryset)
 
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None and not page and self.filterset_class is not None:
+            # An empty list may be the answer to a parameter naming nothing
+            # (an unknown sector slug): the FilterSet says which, as a 400.
+            filterset = self.filterset_class(
+                self.request.query_params, queryset=queryset, request=self.request
+            )
+            if filterset.is_valid():
+                filterset.explain_empty()
+        return page
+
     def perform_create(self, serializer):
         serializer.save()
         self._reload(serializer)

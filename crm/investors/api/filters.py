@@ -13,6 +13,7 @@ from crm.core.api.filters import (
     StrictBooleanFilter,
     choices_filter,
     country_filter,
+    every_slug_named,
     ids_filter,
     ordering_filter,
 )
@@ -136,6 +137,8 @@ class InvestorFilterSet(CRMFilterSet):
         }
         if name != next(iter(given)):
             return queryset
+        if sectors := given.get("portfolio_sector"):
+            queryset = every_slug_named(queryset, sectors, "portfolio_sector")
         return queryset.holding(
             self.request.user,
             statuses=given.get("stake_status"),
