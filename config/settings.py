@@ -270,6 +270,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int(
 )
 
 REST_FRAMEWORK = {
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "crm.core.api.negotiation.ContentNegotiation",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "crm.accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",

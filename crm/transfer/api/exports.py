@@ -7,7 +7,7 @@ and skips pagination.
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
-from rest_framework.renderers import BaseRenderer
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 
 from crm.transfer.columns import columns_for
 from crm.transfer.exports import FORMATS, export_response
@@ -22,7 +22,8 @@ FORMAT_HELP = (
 class ExportRenderer(BaseRenderer):
     """Chosen by content negotiation; the list view does the writing.
 
-    Anything else answered in this format (an error) is plain text.
+    Errors are answered in JSON instead (ExportableListMixin.handle_exception);
+    this rendering is a last resort.
     """
 
     charset = None
@@ -48,9 +49,21 @@ class ExportableListMixin:
 
     def get_renderers(self):
         renderers = super().get_renderers()
-        if getattr(self, "action", None) == "list":
+        # On the list's URL, whatever the method: a method the URL does not
+        # allow is then a 405, not a 404 for an unknown format.
+        if getattr(self, "detail", None) is False:
             renderers += [CSVRenderer(), XLSXRenderer()]
         return renderers
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # Only the list itself is a file; anything else answered on its URL
+        # (an error, a create) is JSON, as documented.
+        if (self.action != "list" or response.status_code >= 400) and isinstance(
+            getattr(request, "accepted_renderer", None), ExportRenderer
+        ):
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
 
     def list(self, request, *args, **kwargs):
         renderer = getattr(request, "accepted_renderer", None)
