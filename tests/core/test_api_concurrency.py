@@ -377,8 +377,11 @@ def patch_over_http(url, body, headers):
     "test_the_second_of_two_writes_with_the_same_tag_is_refused.",
 )
 def test_of_concurrent_patches_with_the_same_tag_exactly_one_wins(
-    live_server, admin_api
+    live_server, admin_api, settings
 ):
+    # One token writing ten times at once: above the default of requests a
+    # token may run at once (tests/accounts/test_concurrent_requests.py).
+    settings.API_MAX_CONCURRENT_REQUESTS_PER_TOKEN = 50
     writers = 10
     investor = InvestorFactory(name="Alibaba Group", city="Hangzhou")
     url = f"{live_server.url}{detail(investor)}"
@@ -409,8 +412,9 @@ def test_of_concurrent_patches_with_the_same_tag_exactly_one_wins(
     "cannot be shared with the live server's threads.",
 )
 def test_concurrent_patches_of_different_fields_without_if_match_all_land(
-    live_server, admin_api
+    live_server, admin_api, settings
 ):
+    settings.API_MAX_CONCURRENT_REQUESTS_PER_TOKEN = 50
     # Each write re-reads the row once it holds the lock, so a PATCH never
     # saves back a stale copy of the fields it did not send.
     changes = {

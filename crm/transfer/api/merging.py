@@ -11,12 +11,14 @@ from crm.transfer.merging import choosable_fields, merge_records
 
 class MergeSerializer(serializers.Serializer):
     ids = serializers.ListField(
-        child=serializers.IntegerField(),
+        # Ids that fit the id column: a larger number is a 400, not a
+        # database error.
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
         allow_empty=False,
         help_text="Ids of the records merged into this one (and then deleted).",
     )
     keep = serializers.DictField(
-        child=serializers.IntegerField(),
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
         required=False,
         help_text="Field name -> id of the record whose value to keep, e.g. "
         '{"website": 12}; other fields keep the values of this record.',
