@@ -30,10 +30,14 @@ ERRORS = {
     "401": "No valid credentials: send `Authorization: Bearer <token>`.",
     "403": "The user lacks the model permission for this action.",
     "404": "No such record (on a list: no such page).",
+    "406": "No representation this endpoint offers matches `Accept` or `?format=`.",
     "409": "Other records depend on this one; nothing was deleted.",
     "412": "The record changed since the version named in `If-Match`; nothing was changed.",
+    "415": "The body's `Content-Type` is not one this endpoint reads.",
     "429": "Too many requests with this token, a minute or running at once: "
     "wait the seconds in `Retry-After`.",
+    "503": "The database is unavailable, or the request ran past the statement "
+    "time limit (narrow it); nothing was changed.",
 }
 
 
@@ -64,10 +68,12 @@ class CRMAutoSchema(ExportSchemaMixin, AutoSchema):
         return responses
 
     def _error_codes(self):
-        codes = ["400", "401", "403", "429"]
+        codes = ["400", "401", "403", "406", "429", "503"]
         # A list answers 404 for a page number past its end (DRF's paginator).
         if self._is_detail() or self._is_list_view():
             codes.append("404")
+        if self.method in ("POST", "PUT", "PATCH"):
+            codes.append("415")
         if self.method == "DELETE":
             codes.append("409")
         if conditional_action(self.view) in CONDITIONAL_WRITES:
