@@ -14,7 +14,7 @@ from crm.investors.models import Contact, Investor
 from crm.notes.models import DealNote, Interaction
 from crm.notes.services import deal_note_save, interaction_save
 from crm.portfolio.models import Company, FundingRound, Stake
-from crm.portfolio.services import stake_save
+from crm.portfolio.services import round_figures_refresh, stake_save
 
 
 class ValidatedFactory(DjangoModelFactory):
@@ -105,6 +105,14 @@ class FundingRoundFactory(ValidatedFactory):
     status = FundingRound.Status.CLOSED
     currency = "USD"
     announced_on = datetime.date(2018, 5, 1)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Not round_save: tests wall a round by setting its teams afterwards.
+        # The figures of its company follow, as round_save would have them.
+        funding_round = record_save(instance=model_class(*args, **kwargs))
+        round_figures_refresh({funding_round.pk})
+        return funding_round
 
 
 class StakeFactory(ValidatedFactory):

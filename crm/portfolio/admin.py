@@ -25,6 +25,7 @@ from crm.portfolio.admin_summaries import (
 from crm.portfolio.models import Company, FundingRound, Stake
 from crm.portfolio.services import (
     MANAGE_CONFIDENTIALITY,
+    round_delete,
     round_save,
     stake_delete,
     stake_save,
@@ -40,16 +41,17 @@ class FundingRoundInline(VisibleRecordsMixin, admin.TabularInline):
         "status",
         "currency",
         "raised_amount",
-        "raised_usd",
+        "raised_in_usd",
         "post_money_valuation",
         "post_money_usd",
         "announced_on",
     ]
-    readonly_fields = ["raised_usd", "post_money_usd"]
+    readonly_fields = ["raised_in_usd", "post_money_usd"]
     extra = 0
     show_change_link = True
 
-    raised_usd = usd_column("raised_amount_usd", "raised (USD)")
+    # The round's raised figure: the amount entered, or its held stakes.
+    raised_in_usd = usd_column("raised_usd", "raised (USD)")
     post_money_usd = usd_column("post_money_valuation_usd", "post-money (USD)")
 
     def get_queryset(self, request):
@@ -184,7 +186,7 @@ class FundingRoundAdmin(
         "status",
         "announced_on",
         "raised",
-        "raised_usd",
+        "raised_in_usd",
         "post_money_usd",
         "board",
     ]
@@ -214,7 +216,8 @@ class FundingRoundAdmin(
                 "fields": [
                     "currency",
                     ("target_amount", "target_in_usd"),
-                    ("raised_amount", "raised_in_usd"),
+                    ("raised_amount", "raised_amount_in_usd"),
+                    ("held", "raised_figure"),
                     ("pre_money_valuation", "pre_money_in_usd"),
                     ("post_money_valuation", "post_money_in_usd"),
                 ],
@@ -231,12 +234,14 @@ class FundingRoundAdmin(
     ]
     readonly_fields = [
         "target_in_usd",
-        "raised_in_usd",
+        "raised_amount_in_usd",
+        "held",
+        "raised_figure",
         "pre_money_in_usd",
         "post_money_in_usd",
     ]
     target_in_usd = usd_display("target_amount_usd", "target amount (USD)")
-    raised_in_usd = usd_display("raised_amount_usd", "raised amount (USD)")
+    raised_amount_in_usd = usd_display("raised_amount_usd", "raised amount (USD)")
     pre_money_in_usd = usd_display("pre_money_valuation_usd", "pre-money (USD)")
     post_money_in_usd = usd_display("post_money_valuation_usd", "post-money (USD)")
     summary_of = staticmethod(round_summary)
@@ -259,6 +264,9 @@ class FundingRoundAdmin(
     def save_record(self, request, obj, many_to_many=None):
         teams = (many_to_many or {}).get("teams")
         return round_save(funding_round=obj, teams=teams, user=request.user)
+
+    def delete_record(self, request, obj):
+        round_delete(funding_round=obj, user=request.user)
 
     def get_form(self, request, obj=None, **kwargs):
         form_class = super().get_form(request, obj, **kwargs)
@@ -286,9 +294,16 @@ class FundingRoundAdmin(
     def raised(self, obj):
         return format_money(obj.raised_amount, obj.currency)
 
-    @admin.display(description="raised (USD)", ordering="raised_amount_usd")
-    def raised_usd(self, obj):
-        return format_usd(obj.raised_amount_usd)
+    # The raised figure: the amount entered, or what the held stakes add up to.
+    raised_in_usd = usd_column("raised_usd", "raised (USD)")
+
+    @admin.display(description="held (USD), committed + closed")
+    def held(self, obj):
+        return format_usd(obj.held_usd)
+
+    @admin.display(description="raised (USD)")
+    def raised_figure(self, obj):
+        return format_usd(obj.raised_usd)
 
     @admin.display(description="post-money (USD)", ordering="post_money_valuation_usd")
     def post_money_usd(self, obj):

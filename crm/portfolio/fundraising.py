@@ -1,8 +1,10 @@
 """A round's fundraising at a glance: what is held, what is in talks, against the target.
 
 Shared by the round's board, the Fundraising page and the dashboard, so the
-three show the same figures. Held means `Stake.HELD` (committed + closed);
-only the stakes the viewer may see count (ethical walls).
+three show the same figures. Held means `Stake.HELD` (committed + closed),
+stored on the round (`held_usd`), and is the round's raised figure when no
+raised amount was entered (`raised_usd`); only the stakes the viewer may see
+count (ethical walls).
 """
 
 from decimal import Decimal
@@ -36,10 +38,13 @@ def _total(stakes):
 
 
 def with_progress(rounds, user):
-    """Annotate held_usd, in_talks_usd and pipeline_usd: one subquery each, no query per row."""
+    """Annotate in_talks_usd and pipeline_usd: one subquery each, no query per row.
+
+    What the round holds is stored on it (`FundingRound.held_usd`, the stakes
+    whoever sees the round sees), like the raised figure it feeds.
+    """
     stakes = Stake.objects.visible_to(user).filter(round=OuterRef("pk")).order_by()
     return rounds.annotate(
-        held_usd=_total(stakes.held()),
         in_talks_usd=_total(stakes.filter(status=Stake.Status.IN_TALKS)),
         pipeline_usd=_total(stakes.pipeline()),
     )

@@ -2,9 +2,20 @@
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
-from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum, Value
+from django.db import models, transaction
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, Lower
+from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 from django_countries.fields import CountryField
 
@@ -31,10 +42,11 @@ from crm.core.money import (
     amount_constraints,
     amount_field,
     money_output_field,
+    stored_sum_field,
     usd_field,
 )
 from crm.investors.models import Investor
-from crm.portfolio.walls import RoundWalledQuerySet
+from crm.portfolio.walls import RoundWalledQuerySet, confidential_rounds_seen_by
 
 
 def check_round_of_company(record):
@@ -53,34 +65,113 @@ def check_round_of_company(record):
         record.company_id = record.round.company_id
 
 
+# Columns kept by the round and stake services (crm.portfolio.services), never
+# by the company's own save: over every round (what a superuser sees) and over
+# the rounds that are not confidential (what everyone sees).
+COMPANY_FIGURES = [
+    "all_total_raised_usd",
+    "all_latest_valuation_usd",
+    "open_total_raised_usd",
+    "open_latest_valuation_usd",
+]
+
+
+def _counted_figures(rounds):
+    """(total raised, latest valuation) of the company, over `rounds` not cancelled.
+
+    The total sums each round's raised figure (`FundingRound.raised_usd`);
+    the valuation is the post-money of the latest announced round with one.
+    """
+    counted = (
+        rounds.filter(company=OuterRef("pk"))
+        .exclude(status=FundingRound.Status.CANCELLED)
+        .order_by()
+    )
+    raised = counted.values("company").annotate(total=Sum("raised_usd"))
+    latest_valuation = counted.filter(post_money_valuation_usd__isnull=False).order_by(
+        F("announced_on").desc(nulls_last=True), "-id"
+    )
+    money = money_output_field()
+    total = Coalesce(
+        Subquery(raised.values("total"), output_field=money),
+        Value(0),
+        output_field=money,
+    )
+    latest = Subquery(
+        latest_valuation.values("post_money_valuation_usd")[:1], output_field=money
+    )
+    return total, latest
+
+
+def recounted_company_figures():
+    """{stored figure: its expression over the company's rounds}, as they are now."""
+    all_total, all_latest = _counted_figures(FundingRound.objects.all())
+    open_total, open_latest = _counted_figures(
+        FundingRound.objects.filter(confidential=False)
+    )
+    return {
+        "all_total_raised_usd": all_total,
+        "all_latest_valuation_usd": all_latest,
+        "open_total_raised_usd": open_total,
+        "open_latest_valuation_usd": open_latest,
+    }
+
+
 class CompanyQuerySet(CRMQuerySet):
     def with_figures(self, user=None):
-        """Annotate total_raised_usd and latest_valuation_usd, one subquery each.
+        """Annotate total_raised_usd and latest_valuation_usd, as `user` may see them.
 
-        Only rounds `user` may see count; without a user, only open ones.
+        Only rounds `user` may see count; without a user, only open ones. The
+        figures are stored on the company (`refresh_figures`), so lists read,
+        order and filter columns: a superuser's over every round, everyone
+        else's over the open ones. For a member of a deal's team, only the
+        companies with a confidential round they see are recounted.
         """
-        rounds = FundingRound.objects.visible_to(user)
-        raised = (
-            rounds.filter(company=OuterRef("pk"))
-            .exclude(status=FundingRound.Status.CANCELLED)
-            .values("company")
-            .annotate(total=Sum("raised_amount_usd"))
-            .values("total")
-        )
-        latest_valuation = (
-            rounds.filter(
-                company=OuterRef("pk"), post_money_valuation_usd__isnull=False
+        if sees_everything(user):
+            total = F("all_total_raised_usd")
+            latest = F("all_latest_valuation_usd")
+        elif seen := confidential_rounds_seen_by(user):
+            walled = FundingRound.objects.filter(
+                pk__in=sorted(seen), confidential=True
+            ).values("company_id")
+            counted_total, counted_latest = _counted_figures(
+                FundingRound.objects.visible_to(user)
             )
-            .exclude(status=FundingRound.Status.CANCELLED)
-            .order_by(F("announced_on").desc(nulls_last=True), "-id")
-            .values("post_money_valuation_usd")[:1]
-        )
-        money = money_output_field()
+            money = money_output_field()
+            total = Case(
+                When(pk__in=walled, then=counted_total),
+                default=F("open_total_raised_usd"),
+                output_field=money,
+            )
+            latest = Case(
+                When(pk__in=walled, then=counted_latest),
+                default=F("open_latest_valuation_usd"),
+                output_field=money,
+            )
+        else:
+            total = F("open_total_raised_usd")
+            latest = F("open_latest_valuation_usd")
+        return self.annotate(total_raised_usd=total, latest_valuation_usd=latest)
+
+    def refresh_figures(self):
+        """Recompute the stored figures of these companies from their rounds.
+
+        Called by the round and stake services for the companies a write
+        touches, in the write's transaction, and after bulk loads.
+        """
+        with transaction.atomic():
+            # Lock the rows first: a concurrent write to the same company
+            # then waits, and the UPDATE below reads its committed rounds.
+            list(self.select_for_update().order_by("pk").values_list("pk"))
+            return self.update(**recounted_company_figures())
+
+    def with_recounted_figures(self):
+        """Annotate `recounted_<figure>` for every stored figure (`check_figures`)."""
         return self.annotate(
-            total_raised_usd=Coalesce(
-                Subquery(raised, output_field=money), Value(0), output_field=money
-            ),
-            latest_valuation_usd=Subquery(latest_valuation, output_field=money),
+            **{
+                f"recounted_{name}": expression
+                for name, expression in recounted_company_figures().items()
+            }
         )
 
     def with_stake(self, user=None, **conditions):
@@ -131,9 +222,19 @@ class Company(TimeStampedModel):
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.PRIVATE
     )
+    # Round figures stored for speed, kept by `refresh_figures`. Read them
+    # through `with_figures(user)`, which adds the confidential rounds a
+    # user may see.
+    all_total_raised_usd = stored_sum_field(default=0)
+    all_latest_valuation_usd = stored_sum_field(null=True)
+    open_total_raised_usd = stored_sum_field(default=0)
+    open_latest_valuation_usd = stored_sum_field(null=True)
 
     objects = CompanyQuerySet.as_manager()
-    history = CRMHistoricalRecords()
+    history = CRMHistoricalRecords(
+        # Derived, not edited: a change of a round is recorded on the round.
+        excluded_fields=COMPANY_FIGURES,
+    )
 
     class Meta:
         ordering = ["name", "id"]
@@ -141,6 +242,22 @@ class Company(TimeStampedModel):
         indexes = [
             # The default order of the list and the admin: a page reads the index.
             models.Index(fields=["name", "id"], name="company_name_id_idx"),
+            # Lists filtered and ordered by the figures (with_figures reads
+            # these columns); PostgreSQL also has DESC NULLS LAST ones.
+            models.Index(
+                fields=["open_latest_valuation_usd", "id"],
+                name="company_open_valuation_idx",
+            ),
+            models.Index(
+                fields=["all_latest_valuation_usd", "id"],
+                name="company_all_valuation_idx",
+            ),
+            models.Index(
+                fields=["open_total_raised_usd", "id"], name="company_open_raised_idx"
+            ),
+            models.Index(
+                fields=["all_total_raised_usd", "id"], name="company_all_raised_idx"
+            ),
         ]
         constraints = [
             FieldUniqueConstraint(
@@ -160,10 +277,73 @@ class Company(TimeStampedModel):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        # The stored figures belong to the round writes: a company loaded
+        # before a concurrent round write and saved after it would otherwise
+        # put its stale figures back. A new company has no rounds to count.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in COMPANY_FIGURES
+            ]
+        super().save(*args, **kwargs)
+
+
+# Columns kept by `refresh_raised` (the stake and round services), never typed in.
+ROUND_FIGURES = ["held_usd", "raised_usd"]
+
 
 class FundingRoundQuerySet(RoundWalledQuerySet):
     round_path = ""
     sector_path = "company__sector"
+
+    def refresh_raised(self):
+        """Recompute held_usd and raised_usd of these rounds from their stakes.
+
+        Called by the stake and round services for the rounds a write
+        touches, in the write's transaction, and after bulk loads.
+        """
+        held = _held_usd()
+        return self.update(held_usd=held, raised_usd=raised_figure(held))
+
+    def with_recounted_raised(self):
+        """Annotate `recounted_held_usd` and `recounted_raised_usd` (`check_figures`)."""
+        held = _held_usd()
+        return self.annotate(
+            recounted_held_usd=held, recounted_raised_usd=raised_figure(held)
+        )
+
+
+def _held_usd():
+    """The USD total of the round's held stakes (`Stake.HELD`), 0 without any.
+
+    Stakes are walled by their round, so whoever sees the round sees them all.
+    """
+    money = money_output_field()
+    held = (
+        Stake.objects.held()
+        .filter(round=OuterRef("pk"))
+        .order_by()
+        .values("round")
+        .annotate(total=Sum("amount_usd"))
+        .values("total")
+    )
+    return Coalesce(Subquery(held, output_field=money), Value(0), output_field=money)
+
+
+def raised_figure(held):
+    """The round's raised figure, given its `held` total: the one rule.
+
+    The amount entered (as announced) wins; without one, what the committed
+    and closed stakes hold; with neither, none.
+    """
+    return Case(
+        When(raised_amount_usd__isnull=False, then=F("raised_amount_usd")),
+        When(GreaterThan(held, 0), then=held),
+        default=Value(None),
+        output_field=money_output_field(),
+    )
 
 
 class FundingRound(UsdAmountsMixin, TimeStampedModel):
@@ -199,6 +379,18 @@ class FundingRound(UsdAmountsMixin, TimeStampedModel):
     target_amount_usd = usd_field("target amount (USD)")
     raised_amount = amount_field()
     raised_amount_usd = usd_field("raised amount (USD)")
+    # ROUND_FIGURES, kept by `refresh_raised`.
+    held_usd = stored_sum_field(
+        "held (USD)",
+        default=0,
+        help_text="The USD total of the committed and closed stakes in the round.",
+    )
+    raised_usd = stored_sum_field(
+        "raised (USD)",
+        null=True,
+        help_text="The raised amount (USD) when one is entered, otherwise the "
+        "committed and closed stakes (held) when there are any.",
+    )
     pre_money_valuation = amount_field()
     pre_money_valuation_usd = usd_field("pre-money valuation (USD)")
     post_money_valuation = amount_field()
@@ -231,7 +423,11 @@ class FundingRound(UsdAmountsMixin, TimeStampedModel):
     usd_date_field = "announced_on"
 
     objects = FundingRoundQuerySet.as_manager()
-    history = CRMHistoricalRecords(m2m_fields=["teams"])
+    history = CRMHistoricalRecords(
+        m2m_fields=["teams"],
+        # Derived from the stakes, which record their own changes.
+        excluded_fields=ROUND_FIGURES,
+    )
 
     class Meta:
         ordering = [F("announced_on").desc(nulls_last=True), "-id"]

@@ -1,15 +1,19 @@
-"""Writes of stakes and funding rounds: the figures stored on investors follow them.
+"""Writes of stakes and funding rounds: the figures stored on investors, rounds
+and companies follow them.
 
 Every door (admin forms, inlines and bulk deletes, the API, the demo loader,
 restores) writes stakes and rounds through these functions. Each validates
-through the model (`record_save`), writes, and recomputes the stored stake
-figures of every investor the write touched, in one transaction.
+through the model (`record_save`), writes, and recomputes, in one
+transaction, the stored stake figures of every investor the write touched,
+the held and raised figures of its rounds (`refresh_raised`) and the round
+figures of their companies (`refresh_figures`).
 
 Rows are locked in one order, the stake, then its rounds, then the investors
-(`refresh_stake_figures`), so that writes which change which stakes are
-walled serialise: a round made confidential while a stake moves into it
-waits for the stake (or the stake for the round), and every committed state
-has the figures a recount gives (`manage.py check_figures`).
+(`refresh_stake_figures`), then the companies, so that writes which change
+which stakes or rounds are walled serialise: a round made confidential while
+a stake moves into it waits for the stake (or the stake for the round), and
+every committed state has the figures a recount gives (`manage.py
+check_figures`).
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +22,7 @@ from django.db import transaction
 from crm.core.deletion import delete_record
 from crm.core.services import record_save
 from crm.investors.models import Investor
-from crm.portfolio.models import FundingRound, Stake
+from crm.portfolio.models import Company, FundingRound, Stake
 from crm.portfolio.walls import forget_rounds_seen
 
 
@@ -27,6 +31,22 @@ def investor_figures_refresh(investor_ids):
     ids = {pk for pk in investor_ids if pk is not None}
     if ids:
         Investor.objects.filter(pk__in=ids).refresh_stake_figures()
+
+
+def round_figures_refresh(round_ids):
+    """Recompute the held and raised figures of these rounds, then their companies'."""
+    ids = {pk for pk in round_ids if pk is not None}
+    if ids:
+        rounds = FundingRound.objects.filter(pk__in=ids)
+        rounds.refresh_raised()
+        company_figures_refresh(rounds.values_list("company_id", flat=True))
+
+
+def company_figures_refresh(company_ids):
+    """Recompute the stored round figures of these companies (total raised, valuation)."""
+    ids = {pk for pk in company_ids if pk is not None}
+    if ids:
+        Company.objects.filter(pk__in=ids).refresh_figures()
 
 
 def _lock_rounds(round_ids):
@@ -69,6 +89,8 @@ def stake_save(*, stake, user=None):
             raise ValidationError({"round": "No such round."})
         record_save(instance=stake, user=user)
         investor_figures_refresh({before.get("investor_id"), stake.investor_id})
+        # A round's raised figure falls back on its held stakes.
+        round_figures_refresh({before.get("round_id"), stake.round_id})
     return stake
 
 
@@ -79,6 +101,22 @@ def stake_delete(*, stake, user=None):
         _lock_rounds({before.get("round_id")})
         delete_record(stake)
         investor_figures_refresh({before.get("investor_id")})
+        round_figures_refresh({before.get("round_id")})
+
+
+def round_delete(*, funding_round, user=None):
+    """Delete `funding_round` (refused while records depend on it) and take it
+    out of its company's figures."""
+    with transaction.atomic():
+        stored = (
+            FundingRound.objects.select_for_update()
+            .filter(pk=funding_round.pk)
+            .values("company_id")
+            .first()
+        )
+        delete_record(funding_round)
+        company_figures_refresh({stored and stored["company_id"]})
+        forget_rounds_seen(user)
 
 
 def _refuse_company_move(funding_round, company_id):
@@ -175,6 +213,11 @@ def round_save(*, funding_round, teams=None, user=None):
             investor_figures_refresh(
                 funding_round.stakes.values_list("investor_id", flat=True).distinct()
             )
+        # Its amounts, status, date, company or wall feed its company's figures.
+        FundingRound.objects.filter(pk=funding_round.pk).refresh_raised()
+        company_figures_refresh(
+            {before and before["company_id"], funding_round.company_id}
+        )
     # The rounds the writer may see changed with the write.
     forget_rounds_seen(user)
     return funding_round

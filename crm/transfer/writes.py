@@ -8,7 +8,12 @@ rest the shared `record_save` and `delete_record`.
 from crm.core.deletion import delete_record
 from crm.core.services import record_save
 from crm.notes.services import deal_note_save, interaction_save
-from crm.portfolio.services import round_save, stake_delete, stake_save
+from crm.portfolio.services import (
+    round_delete,
+    round_save,
+    stake_delete,
+    stake_save,
+)
 
 
 def write(instance, *, sets=None, user=None):
@@ -28,7 +33,10 @@ def write(instance, *, sets=None, user=None):
 
 def remove(instance, *, user=None):
     """Delete `instance` through its model's service (DependentRecordsExist if protected)."""
-    if instance._meta.label_lower == "portfolio.stake":
+    label = instance._meta.label_lower
+    if label == "portfolio.stake":
         stake_delete(stake=instance, user=user)
+    elif label == "portfolio.fundinground":
+        round_delete(funding_round=instance, user=user)
     else:
         delete_record(instance)

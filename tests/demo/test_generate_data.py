@@ -16,7 +16,13 @@ from crm.demo.synthetic.generation import CRM_MODELS, HISTORY_MODELS
 from crm.demo.synthetic.tables import HISTORY_REASON
 from crm.investors.models import STORED_FIGURES, Contact, Investor
 from crm.notes.models import DealNote, Interaction, InteractionContact
-from crm.portfolio.models import Company, FundingRound, Stake
+from crm.portfolio.models import (
+    COMPANY_FIGURES,
+    ROUND_FIGURES,
+    Company,
+    FundingRound,
+    Stake,
+)
 from tests.factories import InvestorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +63,7 @@ def row_values(record):
     return {
         field.attname: getattr(record, field.attname)
         for field in record._meta.concrete_fields
-        if field.attname not in STORED_FIGURES
+        if field.attname not in {*STORED_FIGURES, *COMPANY_FIGURES, *ROUND_FIGURES}
     }
 
 
@@ -187,6 +193,17 @@ def test_investors_stored_stake_figures_match_their_stakes(generated):
     # Generated as zeros, then computed once the stakes are in.
     assert stored == recomputed
     assert any(total for total, *_ in stored.values())
+
+
+def test_rounds_and_companies_stored_figures_match_a_recount(generated):
+    out = StringIO()
+
+    call_command("check_figures", stdout=out)
+
+    assert "Every round's stored figures match a recount." in out.getvalue()
+    assert "Every company's stored figures match a recount." in out.getvalue()
+    assert Company.objects.filter(open_total_raised_usd__gt=0).exists()
+    assert FundingRound.objects.filter(held_usd__gt=0).exists()
 
 
 def test_history_entries_record_the_many_to_many_sets(generated):

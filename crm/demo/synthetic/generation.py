@@ -135,6 +135,13 @@ def generate_data(
         Investor.objects.filter(
             pk__gte=reg.first_ids[Investor._meta.label]
         ).refresh_stake_figures()
+        # Then the rounds' held and raised figures, which the companies' sum.
+        FundingRound.objects.filter(
+            pk__gte=reg.first_ids[FundingRound._meta.label]
+        ).refresh_raised()
+        Company.objects.filter(
+            pk__gte=reg.first_ids[Company._meta.label]
+        ).refresh_figures()
         figures.seconds = time.perf_counter() - figures_started
         tables.reset_sequences(CRM_MODELS + HISTORY_MODELS)
         commit_started = time.perf_counter()

@@ -15,6 +15,7 @@ from crm.demo.synthetic.sampling import (
     split_count,
     start_of,
 )
+from crm.portfolio.models import COMPANY_FIGURES
 
 COMPANY_FIELDS = (
     "id",
@@ -29,7 +30,10 @@ COMPANY_FIELDS = (
     "description",
     "founded_year",
     "status",
+    # Filled after the load by the same recount as the services'.
+    *COMPANY_FIGURES,
 )
+NO_COMPANY_FIGURES = tuple(None if "latest" in name else 0 for name in COMPANY_FIGURES)
 ROUND_FIELDS = (
     "id",
     "created_at",
@@ -50,6 +54,9 @@ ROUND_FIELDS = (
     "announced_on",
     "closed_on",
     "confidential",
+    # Filled after the load (FundingRoundQuerySet.refresh_raised).
+    "held_usd",
+    "raised_usd",
 )
 ROUND_TEAM_FIELDS = ("id", "fundinground_id", "team_id")
 STAKE_FIELDS = (
@@ -199,6 +206,7 @@ def companies(reg: Registry, taken_names, rng):
             f"{vocabulary.SECTORS[sector][1]} company from {city}, founded in {founded}.",
             founded,
             status,
+            *NO_COMPANY_FIGURES,
         )
 
 
@@ -271,6 +279,8 @@ def rounds(reg: Registry, rng):
             announced,
             closed_on,
             index in reg.confidential_rounds,
+            0,
+            None,
         )
 
 

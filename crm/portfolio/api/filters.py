@@ -52,7 +52,12 @@ class CompanyFilterSet(CRMFilterSet):
         help_text="Part of the name or of one of the aliases, any case.",
     )
     ordering = ordering_filter(
-        "name", "latest_valuation_usd", "total_raised_usd", "created_at"
+        "name",
+        "latest_valuation_usd",
+        "total_raised_usd",
+        "created_at",
+        # A sum of no rounds is 0: the stored column's plain index serves both ways.
+        never_null=("total_raised_usd",),
     )
 
     class Meta:
@@ -91,7 +96,9 @@ class FundingRoundFilterSet(CRMFilterSet):
     announced_before = date_filter(
         "announced_on", "lte", "Announced on or before this date (YYYY-MM-DD)."
     )
-    ordering = ordering_filter("announced_on", "target_amount_usd", "raised_amount_usd")
+    ordering = ordering_filter(
+        "announced_on", "target_amount_usd", "raised_amount_usd", "raised_usd"
+    )
 
     class Meta:
         model = FundingRound

@@ -31,7 +31,8 @@ class CompanySerializer(CountryFieldMixin, ValidatedModelSerializer):
         help_text="Slug of the company's sector.",
     )
     total_raised_usd = money_field(
-        help_text="Sum of raised_amount_usd over the rounds not cancelled."
+        help_text="Sum of raised_usd over the rounds not cancelled (a round's "
+        "raised amount, or what its committed and closed stakes hold)."
     )
     latest_valuation_usd = money_field(
         allow_null=True,
@@ -82,6 +83,14 @@ class FundingRoundSerializer(ValidatedModelSerializer):
 
     target_amount_usd = money_field(allow_null=True, help_text=ROUND_USD_HELP)
     raised_amount_usd = money_field(allow_null=True, help_text=ROUND_USD_HELP)
+    held_usd = money_field(
+        help_text="The USD total of the committed and closed stakes in the round."
+    )
+    raised_usd = money_field(
+        allow_null=True,
+        help_text="The round's raised figure: raised_amount_usd when a raised "
+        "amount is entered, otherwise held_usd when it is above 0, otherwise null.",
+    )
     pre_money_valuation_usd = money_field(allow_null=True, help_text=ROUND_USD_HELP)
     post_money_valuation_usd = money_field(allow_null=True, help_text=ROUND_USD_HELP)
     fx_rate_date = fx_rate_date_field("announced_on (today if empty)")
@@ -99,6 +108,8 @@ class FundingRoundSerializer(ValidatedModelSerializer):
             "target_amount_usd",
             "raised_amount",
             "raised_amount_usd",
+            "held_usd",
+            "raised_usd",
             "pre_money_valuation",
             "pre_money_valuation_usd",
             "post_money_valuation",

@@ -14,7 +14,7 @@ from crm.portfolio.api.serializers import (
     StakeSerializer,
 )
 from crm.portfolio.models import Company, FundingRound, Stake
-from crm.portfolio.services import stake_delete
+from crm.portfolio.services import round_delete, stake_delete
 from crm.transfer.api.duplicates import DuplicateCheckMixin
 from crm.transfer.api.merging import MergeMixin
 
@@ -38,6 +38,9 @@ class FundingRoundViewSet(CRMViewSet):
     queryset = FundingRound.objects.prefetch_related("teams")
     serializer_class = FundingRoundSerializer
     filterset_class = FundingRoundFilterSet
+
+    def perform_destroy(self, instance):
+        round_delete(funding_round=instance, user=self.request.user)
 
     def get_queryset(self):
         # The rate's date is a subquery of the same SELECT: no query per row.

@@ -1,21 +1,33 @@
-"""Recount every investor's stored stake figures and report (or repair) any drift.
+"""Recount every stored figure and report (or repair) any drift.
 
-The stake and round services keep the figures in the write's transaction;
-this is the independent check of that promise, run by CI after the
-concurrency tests and by operators after a bulk change made outside them.
+The investors' stake figures, the rounds' held and raised figures and the
+companies' round figures. The stake and round services keep them in the
+write's transaction; this is the independent check of that promise, run by
+CI after the concurrency tests and by operators after a bulk change made
+outside them.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from crm.investors.models import STORED_FIGURES, Investor
-from crm.portfolio.services import investor_figures_refresh
+from crm.portfolio.models import (
+    COMPANY_FIGURES,
+    ROUND_FIGURES,
+    Company,
+    FundingRound,
+)
+from crm.portfolio.services import (
+    company_figures_refresh,
+    investor_figures_refresh,
+    round_figures_refresh,
+)
 
 
 class Command(BaseCommand):
     help = (
-        "Recount the stake figures stored on investors; exit with status 1 "
-        "if any differs (--repair writes the recount instead)."
+        "Recount the figures stored on investors, rounds and companies; exit "
+        "with status 1 if any differs (--repair writes the recount instead)."
     )
 
     def add_arguments(self, parser):
@@ -26,36 +38,62 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, repair=False, **options):
+        # Rounds first: the companies' figures sum the rounds' raised figures.
+        checks = [
+            (
+                "round",
+                FundingRound.objects.with_recounted_raised(),
+                ROUND_FIGURES,
+                round_figures_refresh,
+            ),
+            (
+                "investor",
+                Investor.objects.with_recounted_stake_figures(),
+                STORED_FIGURES,
+                investor_figures_refresh,
+            ),
+            (
+                "company",
+                Company.objects.with_recounted_figures(),
+                COMPANY_FIGURES,
+                company_figures_refresh,
+            ),
+        ]
+        failures = []
+        for kind, recounted, figures, refresh in checks:
+            drifted = self.drifted(kind, recounted, figures)
+            if not drifted:
+                self.stdout.write(f"Every {kind}'s stored figures match a recount.")
+            elif repair:
+                with transaction.atomic():
+                    refresh(drifted)
+                self.stdout.write(f"Repaired the figures of {len(drifted)} {kind}s.")
+            else:
+                failures.append(
+                    f"{len(drifted)} {kind}s' stored figures differ from a recount"
+                )
+        if failures:
+            raise CommandError(
+                f"{'; '.join(failures)} (run with --repair to fix them)."
+            )
+
+    def drifted(self, kind, recounted, figures):
+        """Ids of the rows whose stored figures differ from the recount, each reported."""
         rows = (
-            Investor.objects.with_recounted_stake_figures()
-            .order_by("pk")
-            .values("pk", "name", *STORED_FIGURES, *recounted_names())
+            recounted.order_by("pk")
+            .values("pk", *figures, *(f"recounted_{name}" for name in figures))
+            .iterator(chunk_size=2000)
         )
         drifted = []
-        for row in rows.iterator(chunk_size=2000):
+        for row in rows:
             differences = [
                 f"{name} {row[name]} (recount {row[f'recounted_{name}']})"
-                for name in STORED_FIGURES
+                for name in figures
                 if row[name] != row[f"recounted_{name}"]
             ]
             if differences:
                 drifted.append(row["pk"])
                 self.stdout.write(
-                    f"Investor {row['pk']} “{row['name']}”: {'; '.join(differences)}"
+                    f"{kind.capitalize()} {row['pk']}: {'; '.join(differences)}"
                 )
-        if not drifted:
-            self.stdout.write("Every investor's stored figures match a recount.")
-            return
-        if repair:
-            with transaction.atomic():
-                investor_figures_refresh(drifted)
-            self.stdout.write(f"Repaired the figures of {len(drifted)} investors.")
-            return
-        raise CommandError(
-            f"{len(drifted)} investors' stored figures differ from a recount "
-            "(run with --repair to fix them)."
-        )
-
-
-def recounted_names():
-    return [f"recounted_{name}" for name in STORED_FIGURES]
+        return drifted
