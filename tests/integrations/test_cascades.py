@@ -10,7 +10,7 @@ from crm.integrations import resources
 from crm.integrations.models import ChangeEntry
 from crm.investors.models import Investor
 from crm.portfolio.models import Company
-from crm.portfolio.services import stake_save
+from crm.portfolio.services import round_save, stake_save
 from tests.factories import (
     CompanyFactory,
     FundingRoundFactory,
@@ -120,7 +120,8 @@ def test_a_round_raised_moves_its_company():
     round_ = FundingRoundFactory(raised_amount=Decimal(600_000_000))
     made_old(round_.company)
     round_.raised_amount = Decimal(620_000_000)
-    record_save(instance=round_)
+    # Through the round's service, which keeps the company's stored figures.
+    round_save(funding_round=round_)
     assert moved(round_.company)
     assert Company.objects.with_figures().get(
         pk=round_.company_id

@@ -24,6 +24,9 @@ from crm.portfolio.services import (
 )
 
 
+PLURALS = {"round": "rounds", "investor": "investors", "company": "companies"}
+
+
 class Command(BaseCommand):
     help = (
         "Recount the figures stored on investors, rounds and companies; exit "
@@ -61,16 +64,17 @@ class Command(BaseCommand):
         ]
         failures = []
         for kind, recounted, figures, refresh in checks:
+            plural = PLURALS[kind]
             drifted = self.drifted(kind, recounted, figures)
             if not drifted:
                 self.stdout.write(f"Every {kind}'s stored figures match a recount.")
             elif repair:
                 with transaction.atomic():
                     refresh(drifted)
-                self.stdout.write(f"Repaired the figures of {len(drifted)} {kind}s.")
+                self.stdout.write(f"Repaired the figures of {len(drifted)} {plural}.")
             else:
                 failures.append(
-                    f"{len(drifted)} {kind}s' stored figures differ from a recount"
+                    f"{len(drifted)} {plural}' stored figures differ from a recount"
                 )
         if failures:
             raise CommandError(
