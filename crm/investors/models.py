@@ -3,9 +3,9 @@
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import (
+    Case,
     Count,
     Exists,
-    ExpressionWrapper,
     F,
     Max,
     OuterRef,
@@ -13,6 +13,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce, Greatest, Lower
 from django.utils import timezone
@@ -62,11 +63,27 @@ def _per_investor(aggregate, output_field):
     )
 
 
+def _walled_investors(round_ids):
+    """Ids of the investors with a stake in one of these confidential rounds.
+
+    A subquery over the stakes' round index: a member's deals are few, so
+    these are the only investors whose figures differ from the open ones.
+    """
+    stake = _stakes()
+    return (
+        stake.objects.filter(round__in=round_ids, round__confidential=True)
+        .order_by()
+        .values("investor_id")
+    )
+
+
 def _with_walled_stakes(round_ids):
     """Total, largest, portfolio count and pipeline with the stakes in these confidential rounds.
 
     The open figures are stored; the walled stakes (few: a member's deals)
-    are added by subqueries over the (investor, round) index.
+    are added by subqueries over the (investor, round) index, only for the
+    investors that have some (`_walled_investors`): every other row reads
+    its stored columns, so a member's list costs what the public one does.
     """
     stake = _stakes()
     money = money_output_field()
@@ -98,26 +115,30 @@ def _with_walled_stakes(round_ids):
         Count("company", distinct=True),
         models.IntegerField(),
     )
-    total = ExpressionWrapper(
-        F("open_stake_total_usd") + Coalesce(walled_total, Value(0)),
-        output_field=money,
-    )
+    total = F("open_stake_total_usd") + Coalesce(walled_total, Value(0))
     # Greatest() of a NULL is NULL on SQLite, the other value on PostgreSQL;
     # coalescing each side makes both agree.
     largest = Greatest(
         Coalesce(F("open_largest_stake_usd"), walled_largest),
         Coalesce(walled_largest, F("open_largest_stake_usd")),
-        output_field=money,
     )
-    portfolio = ExpressionWrapper(
-        F("open_portfolio_count") + Coalesce(walled_companies, Value(0)),
-        output_field=models.IntegerField(),
+    portfolio = F("open_portfolio_count") + Coalesce(walled_companies, Value(0))
+    pipeline = F("open_pipeline_usd") + Coalesce(walled_pipeline, Value(0))
+    has_walled = Q(pk__in=_walled_investors(round_ids))
+
+    def only_where_walled(expression, stored, output_field=money):
+        return Case(
+            When(has_walled, then=expression),
+            default=F(stored),
+            output_field=output_field,
+        )
+
+    return (
+        only_where_walled(total, "open_stake_total_usd"),
+        only_where_walled(largest, "open_largest_stake_usd"),
+        only_where_walled(portfolio, "open_portfolio_count", models.IntegerField()),
+        only_where_walled(pipeline, "open_pipeline_usd"),
     )
-    pipeline = ExpressionWrapper(
-        F("open_pipeline_usd") + Coalesce(walled_pipeline, Value(0)),
-        output_field=money,
-    )
-    return total, largest, portfolio, pipeline
 
 
 def recounted_stake_figures():
@@ -199,6 +220,22 @@ class InvestorQuerySet(CRMQuerySet):
             pipeline_usd=pipeline,
             last_interaction_at=_latest_contact(user),
         )
+
+    def stake_total_at_least(self, amount, user=None):
+        """Investors whose total_stake_usd (`with_figures(user)`) is at least `amount`.
+
+        Walled stakes only add to the open total: an investor qualifies by
+        its open total (the stored column's index finds those) or has walled
+        stakes the user may see, so a member's filter reads that index too.
+        """
+        condition = Q(total_stake_usd__gte=amount)
+        if not sees_everything(user) and (
+            seen := _stakes().objects.confidential_rounds_seen_by(user)
+        ):
+            condition &= Q(open_stake_total_usd__gte=amount) | Q(
+                pk__in=_walled_investors(sorted(seen))
+            )
+        return self.filter(condition)
 
     def refresh_stake_figures(self):
         """Recompute the stored stake figures of these investors from their stakes.

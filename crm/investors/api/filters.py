@@ -85,6 +85,7 @@ class InvestorFilterSet(CRMFilterSet):
     total_stake_min = filters.NumberFilter(
         field_name="total_stake_usd",
         lookup_expr="gte",
+        method="filter_total_stake_min",
         help_text="total_stake_usd is at least this many USD.",
     )
     total_stake_max = filters.NumberFilter(
@@ -123,6 +124,10 @@ class InvestorFilterSet(CRMFilterSet):
     class Meta:
         model = Investor
         fields = []
+
+    def filter_total_stake_min(self, queryset, name, value):
+        """total_stake_usd >= value, as the requesting user's figures say."""
+        return queryset.stake_total_at_least(value, self.request.user)
 
     def filter_holding(self, queryset, name, value):
         """One EXISTS over the stakes for every holding parameter given.

@@ -23,7 +23,6 @@ from crm.portfolio.services import (
     round_figures_refresh,
 )
 
-
 PLURALS = {"round": "rounds", "investor": "investors", "company": "companies"}
 
 
