@@ -26,6 +26,7 @@ import psycopg
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import connection, connections
+from django.db.models import Count, Q
 from django.http import QueryDict
 from django.test import Client
 
@@ -39,8 +40,11 @@ from crm.portfolio.models import Stake
 
 # The users the benchmark measures as. Ethical walls make lists and figures
 # depend on the user: the Deal-team user is in no team, so it sees no
-# confidential round, like most of the deal team on most deals.
+# confidential round, like most of the deal team on most deals; the team
+# member is in the team with the most confidential rounds, whose figures
+# add the stakes in them; the superuser sees every round.
 DEAL_TEAM_USER = "bench-deal-team"
+TEAM_MEMBER_USER = "bench-team-member"
 SUPERUSER = "bench-superuser"
 DEAL_TEAM_GROUP = "Deal team"
 
@@ -124,6 +128,9 @@ class Target:
     api: Client = None
     superuser_api: Client = None
     admin: Client = None
+    member_api: Client = None
+    member_admin: Client = None
+    superuser_admin: Client = None
     raw: psycopg.Connection = None
     paths: dict = field(default_factory=dict)
 
@@ -167,16 +174,23 @@ def prepare(target):
             username=SUPERUSER,
             defaults={"is_staff": True, "is_superuser": True, "is_active": True},
         )
-        for user in (deal_team, superuser):
+        member = team_member(User)
+        for user in (deal_team, superuser, member):
             user.set_unusable_password()
             user.save()
-        ApiToken.objects.filter(user__in=[deal_team, superuser]).delete()
+        ApiToken.objects.filter(user__in=[deal_team, superuser, member]).delete()
         _, target.token = api_token_create(user=deal_team, name="bench")
         target.api = Client(HTTP_AUTHORIZATION=f"Bearer {target.token}")
         _, secret = api_token_create(user=superuser, name="bench")
         target.superuser_api = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+        _, secret = api_token_create(user=member, name="bench")
+        target.member_api = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
         target.admin = Client()
         target.admin.force_login(deal_team)
+        target.member_admin = Client()
+        target.member_admin.force_login(member)
+        target.superuser_admin = Client()
+        target.superuser_admin.force_login(superuser)
     target.raw = psycopg.connect(
         target.dataset.conninfo(),
         autocommit=True,
@@ -186,6 +200,24 @@ def prepare(target):
         # the same plans: no JIT.
         options="-c TimeZone=UTC -c jit=off",
     )
+
+
+def team_member(User):
+    """The Deal-team user in the team with the most confidential rounds (only)."""
+    walled = Count(
+        "confidential_rounds", filter=Q(confidential_rounds__confidential=True)
+    )
+    team = Team.objects.annotate(walled=walled).order_by("-walled", "pk").first()
+    if team is None or not team.walled:
+        raise BenchError("The data set has no team with a confidential round.")
+    member, _ = User.objects.update_or_create(
+        username=TEAM_MEMBER_USER,
+        defaults={"is_staff": True, "is_superuser": False, "is_active": True},
+    )
+    member.groups.set([Group.objects.get(name=DEAL_TEAM_GROUP)])
+    Team.members.through.objects.filter(user=member).delete()
+    team.members.add(member)
+    return member
 
 
 def typical(raw, table, column):
@@ -210,6 +242,12 @@ API_PATHS = {
     "I1": "/api/v1/interactions/?investor={interactions_investor}&ordering=-occurred_at",
     "Q1": "/api/v1/investors/?search=harbour",
 }
+# Orders and filters over the stored figures (no naive twin): the requests
+# that pinned a worker for a team member or any user before they were stored.
+FIGURE_PATHS = {
+    "L2": "/api/v1/investors/?total_stake_min=10000000&ordering=-largest_stake_usd",
+    "C1": "/api/v1/companies/?ordering=-latest_valuation_usd",
+}
 ADMIN_PATHS = {
     "A1": "/admin/investors/investor/?stake_size=100m_1b",
     "A2": "/admin/portfolio/stake/?sector=artificial-intelligence",
@@ -218,7 +256,8 @@ ADMIN_PATHS = {
 }
 DESCRIPTIONS = {
     "L1": "investors: sector + country + stake_min, by -total_stake_usd",
-    "L1 superuser": "the same, as a superuser (sees every confidential round)",
+    "L2": "investors: total_stake_min, by -largest_stake_usd",
+    "C1": "companies by -latest_valuation_usd",
     "D1": "one investor's detail (90th percentile of stakes held)",
     "S1": "stakes: company sector + amount_min, first page",
     "S1 deep": "the same, a page 90% deep",
@@ -229,6 +268,29 @@ DESCRIPTIONS = {
     "A3": "admin interactions, date hierarchy (years)",
     "A4": "admin interactions, date hierarchy drilled to a month",
 }
+# The list, filter and order probes measured again as the other kinds of
+# user: "<key> team" (in the team with the most confidential rounds) and
+# "<key> superuser", API time only, beside the Deal-team user's.
+USER_KINDS = {"team": "a team member", "superuser": "a superuser"}
+BY_USER_KEYS = ["L1", "L2", "C1", "S1", "Q1", "A1", "A2"]
+for _key in BY_USER_KEYS:
+    for _kind, _who in USER_KINDS.items():
+        DESCRIPTIONS[f"{_key} {_kind}"] = f"{_key} as {_who}"
+
+
+def by_user(keys):
+    """`keys` and, after each one measured per user, its other users' variants."""
+    return [
+        variant
+        for key in keys
+        for variant in (
+            [key, *(f"{key} {kind}" for kind in USER_KINDS)]
+            if key in BY_USER_KEYS
+            else [key]
+        )
+    ]
+
+
 # Query-count checks: each group's requests must run as many queries beyond
 # authentication as each other, on both data sets, and at most `limit`.
 COUNT_GROUPS = {
@@ -237,8 +299,15 @@ COUNT_GROUPS = {
         [
             "/api/v1/investors/?page_size=10",
             "/api/v1/investors/?page_size=200",
-            "L1",
-            "Q1",
+            *by_user(["L1", "L2", "Q1"]),
+        ],
+    ),
+    "company list": (
+        3,
+        [
+            "/api/v1/companies/?page_size=10",
+            "/api/v1/companies/?page_size=200",
+            *by_user(["C1"]),
         ],
     ),
     "investor detail": (3, ["D1", "first investor"]),
@@ -247,7 +316,7 @@ COUNT_GROUPS = {
         [
             "/api/v1/stakes/?page_size=10",
             "/api/v1/stakes/?page_size=200",
-            "S1",
+            *by_user(["S1"]),
             "S1 deep",
         ],
     ),
@@ -259,7 +328,7 @@ COUNT_GROUPS = {
             "I1",
         ],
     ),
-    **{f"admin {key}": (8, [key]) for key in ADMIN_PATHS},
+    **{f"admin {key}": (8, by_user([key])) for key in ADMIN_PATHS},
 }
 
 
@@ -277,10 +346,13 @@ def fill_paths(target):
     values["deep_page"], values["deep_cursor"] = deep_cursor(target, API_PATHS["S1"])
     target.paths = {
         **{key: path.format(**values) for key, path in API_PATHS.items()},
+        **FIGURE_PATHS,
         **ADMIN_PATHS,
         "first investor": f"/api/v1/investors/{values['first_investor']}/",
     }
-    target.paths["L1 superuser"] = target.paths["L1"]
+    for key in BY_USER_KEYS:
+        for kind in USER_KINDS:
+            target.paths[f"{key} {kind}"] = target.paths[key]
     return values
 
 
@@ -307,9 +379,13 @@ def deep_cursor(target, path):
 
 
 def client_for(target, key):
-    if key == "L1 superuser":
-        return target.superuser_api
-    return target.admin if key in ADMIN_PATHS else target.api
+    base, _, kind = key.partition(" ")
+    admin = base in ADMIN_PATHS
+    if kind == "superuser":
+        return target.superuser_admin if admin else target.superuser_api
+    if kind == "team":
+        return target.member_admin if admin else target.member_api
+    return target.admin if admin else target.api
 
 
 def path_of(target, key_or_path):
@@ -391,9 +467,9 @@ def build_probes(full, copy, statements):
         return Probe(key, "floor", lambda: replay(full.raw, statements[key]))
 
     probes = []
-    for key in [*API_PATHS, "L1 superuser", *ADMIN_PATHS]:
+    for key in by_user([*API_PATHS, *FIGURE_PATHS, *ADMIN_PATHS]):
         probes.append(get(key, "api", full, client_for(full, key), full.paths[key]))
-        if key == "L1 superuser":
+        if key.endswith(tuple(f" {kind}" for kind in USER_KINDS)):
             continue
         probes.append(floor(key))
         probes.append(get(key, "copy", copy, client_for(copy, key), copy.paths[key]))

@@ -213,3 +213,25 @@ def test_the_plan_summary_puts_a_costly_jit_compilation_first():
         "JIT compilation: 80 ms (over all processes); "
         "Seq Scan on investors_investor: 100 ms; of 100 ms"
     )
+
+
+def test_each_list_probe_is_measured_as_a_team_member_and_a_superuser_too():
+    from bench import probes
+
+    keys = probes.by_user(["L1", "D1", "C1", "A1"])
+
+    assert keys == [
+        "L1",
+        "L1 team",
+        "L1 superuser",
+        "D1",
+        "C1",
+        "C1 team",
+        "C1 superuser",
+        "A1",
+        "A1 team",
+        "A1 superuser",
+    ]
+    assert all(key in probes.DESCRIPTIONS for key in probes.by_user(keys))
+    investor_list = probes.COUNT_GROUPS["investor list"][1]
+    assert {"L1 team", "L1 superuser", "L2 team"} <= set(investor_list)
