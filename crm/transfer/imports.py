@@ -24,6 +24,7 @@ from django.utils import timezone
 from django_countries.fields import CountryField
 
 from crm.transfer import cells
+from crm.transfer.duplicates import ExistingNames
 from crm.transfer.files import Formula, ImportFileError, read_table
 from crm.transfer.models import ImportBatch, ImportedRecord
 from crm.transfer.resources import import_resource
@@ -37,6 +38,8 @@ NEW, UPDATE, UNCHANGED, DUPLICATE, ERROR = (
 )
 WRITTEN = (NEW, UPDATE)
 PREVIEW_KEPT_FOR = datetime.timedelta(days=1)
+# Rows read, looked up and checked together: a few queries per chunk, not per row.
+CHUNK_ROWS = 500
 
 
 class ImportRefused(Exception):
@@ -89,14 +92,79 @@ class Resolver:
 
     def __init__(self, resource, user):
         self.resource, self.user, self.memo = resource, user, {}
+        self._existing_names = None
+
+    def existing_names(self):
+        """The names of the records a row may duplicate, read once per preview."""
+        if self._existing_names is None:
+            self._existing_names = ExistingNames(self.resource.model)
+        return self._existing_names
 
     def __call__(self, model_field, name, values):
         model = model_field.related_model
         context = self.resource.lookup_context(model, values)
         key = (model._meta.label_lower, name.casefold(), context)
         if key not in self.memo:
-            self.memo[key] = self._find(model, name, values)
+            try:
+                self.memo[key] = self._find(model, name, values)
+            except ValueError as error:
+                self.memo[key] = error
+        if isinstance(self.memo[key], ValueError):
+            raise self.memo[key]
         return self.memo[key]
+
+    def prefetch(self, columns, rows):
+        """Look up, one query per relation, the records a chunk's rows name.
+
+        Only relations whose lookup depends on nothing else in the row (not a
+        round, which depends on its company); the others are asked per name.
+        """
+        model = self.resource.model
+        for column in columns:
+            model_field = model._meta.get_field(column)
+            if not model_field.is_relation:
+                continue
+            related = model_field.related_model
+            if self.resource.lookup_context(related, {}) is not None:
+                continue
+            label = related._meta.label_lower
+            names = set()
+            for cells_by_column in rows:
+                raw = cells_by_column.get(column, "")
+                if isinstance(raw, Formula) or cells.text(raw) == "":
+                    continue
+                found = (
+                    cells.names(raw) if model_field.many_to_many else [cells.text(raw)]
+                )
+                names.update(
+                    name
+                    for name in found
+                    if (label, name.casefold(), None) not in self.memo
+                )
+            if names:
+                self._find_many(related, label, names)
+
+    def _find_many(self, model, label, names):
+        queryset = model._default_manager.all()
+        if hasattr(queryset, "visible_to"):
+            queryset = queryset.visible_to(self.user)
+        records = self.resource.lookup_many(model, queryset, names)
+        if records is None:
+            return  # no bulk lookup for this kind: asked per name
+        noun = model._meta.verbose_name
+        for name in names:
+            found = [
+                record
+                for record in records
+                if self.resource.is_named(model, record, name)
+            ][:2]
+            key = (label, name.casefold(), None)
+            if not found:
+                self.memo[key] = ValueError(f"No {noun} “{name}”.")
+            elif len(found) > 1:
+                self.memo[key] = ValueError(f"“{name}” names more than one {noun}.")
+            else:
+                self.memo[key] = found[0]
 
     def _find(self, model, name, values):
         queryset = model._default_manager.all()
@@ -151,56 +219,102 @@ def check_header(resource, header):
 def preview_file(resource_name, name, data, user, validate=True):
     """Read and check every row of the file; write nothing.
 
-    `validate=False` leaves the model's rules to the save that follows
-    (import_file), which runs them anyway: one `full_clean` per row, not two.
+    Rows are read in chunks: the records they name, update and may duplicate
+    are looked up for a chunk at a time, not row by row.
     """
     resource = import_resource(resource_name)
     header, table = read_table(name, data)
     check_header(resource, header)
     resolve = Resolver(resource, user)
-    columns = resource.columns
     seen, rows = {}, []
-    for number, cells_ in enumerate(table, start=2):
-        cells_by_column = dict(zip(header, cells_, strict=False))
-        row = preview_row(
-            resource, columns, number, cells_by_column, resolve, user, validate
-        )
-        if row.status != ERROR and row.status != UNCHANGED:
-            key = resource.natural_key(row.instance, row.sets)
-            if key is not None and key in seen:
-                row.status, row.duplicate_of = DUPLICATE, f"row {seen[key]}"
-            elif key is not None:
-                seen[key] = number
-        rows.append(row)
+    for chunk in _chunks(enumerate(table, start=2)):
+        cells_by_row = [
+            (number, dict(zip(header, cells_, strict=False)))
+            for number, cells_ in chunk
+        ]
+        for row in preview_chunk(resource, cells_by_row, resolve, user, validate):
+            if row.status != ERROR and row.status != UNCHANGED:
+                key = resource.natural_key(row.instance, row.sets)
+                if key is not None and key in seen:
+                    row.status, row.duplicate_of = DUPLICATE, f"row {seen[key]}"
+                elif key is not None:
+                    seen[key] = row.number
+            rows.append(row)
     if not rows:
         raise ImportFileError("The file has a header but no rows.")
-    return Preview(resource_name, columns, rows)
+    return Preview(resource_name, resource.columns, rows)
 
 
-def preview_row(resource, columns, number, cells_by_column, resolve, user, validate):
-    row = Row(number)
+def _chunks(numbered_rows):
+    chunk = []
+    for item in numbered_rows:
+        chunk.append(item)
+        if len(chunk) == CHUNK_ROWS:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def preview_chunk(resource, cells_by_row, resolve, user, validate):
+    """The rows of one chunk, read, matched to records and checked."""
     model = resource.model
-    values = {}
-    for name in columns:
-        raw = cells_by_column.get(name, "")
-        if isinstance(raw, Formula):
-            row.error(name, f"A formula ({raw}): put its value in the cell instead.")
+    resolve.prefetch(resource.columns, [cells_ for _, cells_ in cells_by_row])
+    rows, values_by_row = [], []
+    for number, cells_by_column in cells_by_row:
+        row, values = Row(number), {}
+        for name in resource.columns:
+            raw = cells_by_column.get(name, "")
+            if isinstance(raw, Formula):
+                row.error(
+                    name, f"A formula ({raw}): put its value in the cell instead."
+                )
+                continue
+            if cells.text(raw) == "":
+                continue
+            try:
+                values[name] = convert(
+                    model._meta.get_field(name), raw, values, resolve
+                )
+            except ValueError as error:
+                row.error(name, str(error))
+        rows.append(row)
+        values_by_row.append((cells.text(cells_by_column.get("id", "")), values))
+    existing_by_row = resource.find_existing_many(values_by_row, user)
+    checked = []
+    for row, (_, values), existing in zip(
+        rows, values_by_row, existing_by_row, strict=True
+    ):
+        if isinstance(existing, ValueError):
+            row.error("id", str(existing))
+            existing = None
+        if row.errors:
+            row.label = resource.describe(values)
             continue
-        if cells.text(raw) == "":
-            continue
-        try:
-            values[name] = convert(model._meta.get_field(name), raw, values, resolve)
-        except ValueError as error:
-            row.error(name, str(error))
-    existing = None
-    raw_id = cells.text(cells_by_column.get("id", ""))
-    try:
-        existing = resource.find_existing(raw_id, values, user)
-    except ValueError as error:
-        row.error("id", str(error))
-    if row.errors:
-        row.label = resource.describe(values)
-        return row
+        _apply(resource, row, values, existing, user)
+        if row.status != UNCHANGED:
+            checked.append(row)
+    if validate:
+        for row in checked:
+            try:
+                resource.validate(row.instance, row.sets, user)
+            except ValidationError as error:
+                row.errors_from(error)
+        for row, error in resource.unique_clashes(
+            [row for row in checked if row.status != ERROR]
+        ):
+            row.errors_from(error)
+    new = [row for row in checked if row.status == NEW]
+    similar_many = resource.similar_many(new, user, resolve.existing_names)
+    for row, similar in zip(new, similar_many, strict=True):
+        if similar:
+            row.status, row.duplicate_of = DUPLICATE, similar
+    return rows
+
+
+def _apply(resource, row, values, existing, user):
+    """Put the row's values on its record (a new one, or the one it updates)."""
+    model = resource.model
     instance = existing or model()
     for name, value in values.items():
         model_field = model._meta.get_field(name)
@@ -218,19 +332,6 @@ def preview_row(resource, columns, number, cells_by_column, resolve, user, valid
     row.instance, row.label = instance, resource.describe(values) or str(instance)
     if existing is not None:
         row.status = UPDATE if row.changes else UNCHANGED
-        if row.status == UNCHANGED:
-            return row
-    if validate:
-        try:
-            resource.validate(instance, row.sets, user)
-        except ValidationError as error:
-            row.errors_from(error)
-            return row
-    if existing is None:
-        similar = resource.similar(instance, user)
-        if similar:
-            row.status, row.duplicate_of = DUPLICATE, similar
-    return row
 
 
 def import_file(batch, user, skip_errors=False):
