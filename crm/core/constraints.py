@@ -11,6 +11,7 @@ from django.db import DEFAULT_DB_ALIAS, models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.db.models.lookups import Exact
+from django_countries.fields import CountryField
 
 from crm.core.writers import current_writer
 
@@ -244,11 +245,30 @@ def bulk_unique_constraints(model):
 def validate_record(instance):
     """`full_clean()`, with its CheckConstraints in Python and without the uniques of
     `bulk_unique_constraints`, which the caller checks for many records at once."""
+    countries = [
+        field
+        for field in instance._meta.concrete_fields
+        if isinstance(field, CountryField) and not field.multiple
+    ]
     errors = {}
     try:
-        instance.full_clean(validate_constraints=False)
+        instance.full_clean(
+            exclude=[field.name for field in countries], validate_constraints=False
+        )
     except ValidationError as error:
         errors = error.update_error_dict(errors)
+    for field in countries:
+        # The field's own check walks every country's translated name: milliseconds
+        # a record. Its rule is the same: a known code, or nothing if blank.
+        value = getattr(instance, field.attname)
+        code = getattr(value, "code", value) or ""
+        if code and code not in field.countries:
+            message = field.error_messages["invalid_choice"] % {"value": code}
+        elif not code and not field.blank:
+            message = field.error_messages["blank"]
+        else:
+            continue
+        errors = ValidationError({field.name: [message]}).update_error_dict(errors)
     skip = [constraint for constraint, _, _ in bulk_unique_constraints(type(instance))]
     try:
         validate_constraints_in_python(instance, exclude=set(errors), skip=skip)

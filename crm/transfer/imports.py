@@ -18,7 +18,7 @@ it is.
 import datetime
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django_countries.fields import CountryField
@@ -28,6 +28,7 @@ from crm.transfer.duplicates import ExistingNames
 from crm.transfer.files import Formula, ImportFileError, read_table
 from crm.transfer.models import ImportBatch, ImportedRecord
 from crm.transfer.resources import import_resource
+from crm.transfer.writes import create_many
 
 NEW, UPDATE, UNCHANGED, DUPLICATE, ERROR = (
     "new",
@@ -258,12 +259,12 @@ def _chunks(numbered_rows):
 
 def preview_chunk(resource, cells_by_row, resolve, user, validate):
     """The rows of one chunk, read, matched to records and checked."""
-    model = resource.model
-    resolve.prefetch(resource.columns, [cells_ for _, cells_ in cells_by_row])
+    model, columns = resource.model, resource.columns
+    resolve.prefetch(columns, [cells_ for _, cells_ in cells_by_row])
     rows, values_by_row = [], []
     for number, cells_by_column in cells_by_row:
         row, values = Row(number), {}
-        for name in resource.columns:
+        for name in columns:
             raw = cells_by_column.get(name, "")
             if isinstance(raw, Formula):
                 row.error(
@@ -300,6 +301,8 @@ def preview_chunk(resource, cells_by_row, resolve, user, validate):
                 resource.validate(row.instance, row.sets, user)
             except ValidationError as error:
                 row.errors_from(error)
+            except PermissionDenied as error:
+                row.error(resource.permission_column, str(error))
         for row, error in resource.unique_clashes(
             [row for row in checked if row.status != ERROR]
         ):
@@ -337,38 +340,52 @@ def _apply(resource, row, values, existing, user):
 def import_file(batch, user, skip_errors=False):
     """Write the batch's rows in one transaction, or raise ImportRefused and write nothing.
 
-    Each row is saved in a savepoint: a row the model's rules refuse is
-    marked as an error and, with `skip_errors`, left out; otherwise the
-    first refusal's row and every other one are reported and all is undone.
+    New records of the kinds saved by `record_save` are validated by the
+    preview and written in bulk (crm.transfer.writes.create_many); the
+    others, and updates, through their save function, each in a savepoint:
+    a row the rules refuse is marked as an error and, with `skip_errors`,
+    left out; otherwise every refused row is reported and all is undone.
     """
     resource = import_resource(batch.resource)
     with transaction.atomic():
         preview = preview_file(
-            batch.resource, batch.file_name, bytes(batch.data), user, validate=False
+            batch.resource,
+            batch.file_name,
+            bytes(batch.data),
+            user,
+            validate=resource.creates_in_bulk,
         )
-        records = []
+        records, created_rows = [], []
         for row in preview.rows:
             if row.status not in WRITTEN:
                 continue
             created = row.instance.pk is None
             row.instance._change_reason = batch.change_reason
             row.instance._history_user = user
+            if created and resource.creates_in_bulk:
+                created_rows.append(row)
+                continue
             try:
                 with transaction.atomic():
                     resource.save(row.instance, row.sets, user)
             except ValidationError as error:
                 row.errors_from(error)
                 continue
-            records.append(
-                ImportedRecord(
-                    batch=batch,
-                    model=resource.model._meta.label_lower,
-                    object_id=row.instance.pk,
-                    created=created,
-                )
-            )
+            except PermissionDenied as error:
+                row.error(resource.permission_column, str(error))
+                continue
+            records.append(_imported(batch, resource, row.instance, created))
         if preview.counts[ERROR] and not skip_errors:
             raise ImportRefused(preview)  # leaving the block rolls every row back
+        create_many(
+            [row.instance for row in created_rows],
+            sets_list=[row.sets for row in created_rows],
+            user=user,
+            reason=batch.change_reason,
+        )
+        records += [
+            _imported(batch, resource, row.instance, True) for row in created_rows
+        ]
         ImportedRecord.objects.bulk_create(records, batch_size=1000)
         ImportBatch.objects.filter(pk=batch.pk).update(
             status=ImportBatch.Status.IMPORTED,
@@ -381,6 +398,15 @@ def import_file(batch, user, skip_errors=False):
         )
     batch.refresh_from_db()
     return preview
+
+
+def _imported(batch, resource, instance, created):
+    return ImportedRecord(
+        batch=batch,
+        model=resource.model._meta.label_lower,
+        object_id=instance.pk,
+        created=created,
+    )
 
 
 def start_batch(resource_name, name, data, user):

@@ -13,7 +13,7 @@ from django.db.models.functions import Lower
 
 from crm.core.constraints import bulk_unique_constraints, validate_record
 from crm.core.services import record_save
-from crm.portfolio.services import round_save, stake_save
+from crm.portfolio.services import round_check_walling, round_save, stake_save
 from crm.transfer.columns import columns_for
 from crm.transfer.duplicates import candidates
 
@@ -60,6 +60,10 @@ class ImportResource:
 
     model_label = ""
     required = ()
+    # New records saved by `record_save` alone are written in bulk by an import.
+    creates_in_bulk = True
+    # The column a PermissionDenied of the save is reported on.
+    permission_column = ""
 
     @property
     def model(self):
@@ -347,6 +351,8 @@ class CompanyResource(ImportResource):
 
 
 class FundingRoundResource(ImportResource):
+    creates_in_bulk = False
+    permission_column = "confidential"
     model_label = "portfolio.fundinground"
     required = ("company", "name")
 
@@ -363,10 +369,7 @@ class FundingRoundResource(ImportResource):
 
     def validate(self, instance, sets, user):
         validate_record(instance)
-        teams = sets.get("teams")
-        if teams is None:
-            teams = list(instance.teams.all()) if instance.pk else []
-        instance.check_confidentiality(teams, user)
+        round_check_walling(funding_round=instance, teams=sets.get("teams"), user=user)
 
     def save(self, instance, sets, user):
         # Checks who may wall the round off, and its teams, as every door does.
@@ -374,6 +377,7 @@ class FundingRoundResource(ImportResource):
 
 
 class StakeResource(ImportResource):
+    creates_in_bulk = False
     model_label = "portfolio.stake"
     required = ("investor", "company")
 
@@ -396,6 +400,7 @@ class StakeResource(ImportResource):
 
 
 class InteractionResource(ImportResource):
+    creates_in_bulk = False
     model_label = "notes.interaction"
     required = ("investor", "summary")
 
