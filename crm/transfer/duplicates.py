@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.contrib.postgres.search import TrigramSimilarity
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Upper
@@ -304,7 +304,11 @@ def _similar_names(model, names):
         ORDER BY given.n, similarity(UPPER(t.name::text), UPPER(given.name)) DESC
     """
     found = {}
-    with connections[model._default_manager.db].cursor() as cursor:
+    database = model._default_manager.db
+    with transaction.atomic(using=database), connections[database].cursor() as cursor:
+        # The index yields the names past pg_trgm's threshold (0.3 by default),
+        # hundreds for a common word: at ours, only those kept.
+        cursor.execute(f"SET LOCAL pg_trgm.similarity_threshold = {SIMILARITY}")
         cursor.execute(sql, [list(names), SIMILARITY])
         for n, pk in cursor.fetchall():
             found.setdefault(n - 1, []).append(pk)
