@@ -218,32 +218,44 @@ def check_header(resource, header):
 
 
 def preview_file(resource_name, name, data, user, validate=True):
-    """Read and check every row of the file; write nothing.
+    """Read and check every row of the file; write nothing."""
+    rows = [
+        row
+        for chunk in preview_chunks(resource_name, name, data, user, validate)
+        for row in chunk
+    ]
+    return Preview(resource_name, import_resource(resource_name).columns, rows)
 
-    Rows are read in chunks: the records they name, update and may duplicate
-    are looked up for a chunk at a time, not row by row.
+
+def preview_chunks(resource_name, name, data, user, validate=True):
+    """The file's rows read and checked, a chunk at a time; writes nothing.
+
+    The records the rows name, update and may duplicate are looked up for a
+    chunk at a time, not row by row. A row repeating an earlier row's
+    natural key is a duplicate of it.
     """
     resource = import_resource(resource_name)
     header, table = read_table(name, data)
     check_header(resource, header)
     resolve = Resolver(resource, user)
-    seen, rows = {}, []
+    seen, empty = {}, True
     for chunk in _chunks(enumerate(table, start=2)):
         cells_by_row = [
             (number, dict(zip(header, cells_, strict=False)))
             for number, cells_ in chunk
         ]
-        for row in preview_chunk(resource, cells_by_row, resolve, user, validate):
+        rows = preview_chunk(resource, cells_by_row, resolve, user, validate)
+        for row in rows:
             if row.status != ERROR and row.status != UNCHANGED:
                 key = resource.natural_key(row.instance, row.sets)
                 if key is not None and key in seen:
                     row.status, row.duplicate_of = DUPLICATE, f"row {seen[key]}"
                 elif key is not None:
                     seen[key] = row.number
-            rows.append(row)
-    if not rows:
+        empty = False
+        yield rows
+    if empty:
         raise ImportFileError("The file has a header but no rows.")
-    return Preview(resource_name, resource.columns, rows)
 
 
 def _chunks(numbered_rows):
@@ -340,6 +352,7 @@ def _apply(resource, row, values, existing, user):
 def import_file(batch, user, skip_errors=False):
     """Write the batch's rows in one transaction, or raise ImportRefused and write nothing.
 
+    Read and written a chunk at a time, so memory holds one chunk's records.
     New records of the kinds saved by `record_save` are validated by the
     preview and written in bulk (crm.transfer.writes.create_many); the
     others, and updates, through their save function, each in a savepoint:
@@ -347,57 +360,70 @@ def import_file(batch, user, skip_errors=False):
     left out; otherwise every refused row is reported and all is undone.
     """
     resource = import_resource(batch.resource)
+    rows, created, updated = [], 0, 0
     with transaction.atomic():
-        preview = preview_file(
+        chunks = preview_chunks(
             batch.resource,
             batch.file_name,
             bytes(batch.data),
             user,
             validate=resource.creates_in_bulk,
         )
-        records, created_rows = [], []
-        for row in preview.rows:
-            if row.status not in WRITTEN:
-                continue
-            created = row.instance.pk is None
-            row.instance._change_reason = batch.change_reason
-            row.instance._history_user = user
-            if created and resource.creates_in_bulk:
-                created_rows.append(row)
-                continue
-            try:
-                with transaction.atomic():
-                    resource.save(row.instance, row.sets, user)
-            except ValidationError as error:
-                row.errors_from(error)
-                continue
-            except PermissionDenied as error:
-                row.error(resource.permission_column, str(error))
-                continue
-            records.append(_imported(batch, resource, row.instance, created))
+        for chunk in chunks:
+            records = _write_chunk(batch, resource, chunk, user)
+            ImportedRecord.objects.bulk_create(records)
+            created += sum(1 for record in records if record.created)
+            updated += sum(1 for record in records if not record.created)
+            for row in chunk:
+                row.instance = row.sets = None  # written: let the records go
+            rows += chunk
+        preview = Preview(batch.resource, resource.columns, rows)
         if preview.counts[ERROR] and not skip_errors:
             raise ImportRefused(preview)  # leaving the block rolls every row back
-        create_many(
-            [row.instance for row in created_rows],
-            sets_list=[row.sets for row in created_rows],
-            user=user,
-            reason=batch.change_reason,
-        )
-        records += [
-            _imported(batch, resource, row.instance, True) for row in created_rows
-        ]
-        ImportedRecord.objects.bulk_create(records, batch_size=1000)
         ImportBatch.objects.filter(pk=batch.pk).update(
             status=ImportBatch.Status.IMPORTED,
             data=b"",
             imported_at=timezone.now(),
-            rows_total=len(preview.rows),
-            rows_created=sum(1 for record in records if record.created),
-            rows_updated=sum(1 for record in records if not record.created),
-            rows_skipped=len(preview.rows) - len(records),
+            rows_total=len(rows),
+            rows_created=created,
+            rows_updated=updated,
+            rows_skipped=len(rows) - created - updated,
         )
     batch.refresh_from_db()
     return preview
+
+
+def _write_chunk(batch, resource, rows, user):
+    """Save a chunk's new and updated rows; the ImportedRecords to keep of them."""
+    records, created_rows = [], []
+    for row in rows:
+        if row.status not in WRITTEN:
+            continue
+        created = row.instance.pk is None
+        row.instance._change_reason = batch.change_reason
+        row.instance._history_user = user
+        if created and resource.creates_in_bulk:
+            created_rows.append(row)
+            continue
+        try:
+            with transaction.atomic():
+                resource.save(row.instance, row.sets, user)
+        except ValidationError as error:
+            row.errors_from(error)
+            continue
+        except PermissionDenied as error:
+            row.error(resource.permission_column, str(error))
+            continue
+        records.append(_imported(batch, resource, row.instance, created))
+    create_many(
+        [row.instance for row in created_rows],
+        sets_list=[row.sets for row in created_rows],
+        user=user,
+        reason=batch.change_reason,
+    )
+    return records + [
+        _imported(batch, resource, row.instance, True) for row in created_rows
+    ]
 
 
 def _imported(batch, resource, instance, created):
