@@ -16,6 +16,7 @@ the end. Prints:
 
 import argparse
 import csv
+import hashlib
 import io
 import os
 import resource
@@ -43,6 +44,27 @@ class Rollback(Exception):
     pass
 
 
+SYLLABLES = [
+    "ka", "ro", "vel", "tis", "mon", "dra", "qui", "lor", "zen", "pha", "gro",
+    "bel", "sun", "tar", "wei", "lin", "hao", "mer", "cas", "pol", "nex", "ori",
+    "yun", "fen",
+]  # fmt: skip
+
+
+def firm_name(prefix, m):
+    """A made-up firm name, unlike the others as a provider's names are.
+
+    Numbered names ("Capital 000123", "Capital 000124") are all trigram-similar
+    to one another, so each would be a likely duplicate of the rest.
+    """
+    digest = hashlib.sha256(f"{prefix}{m}".encode()).digest()
+    words = [
+        "".join(SYLLABLES[byte % len(SYLLABLES)] for byte in digest[i : i + 3])
+        for i in (0, 3)
+    ]
+    return f"{prefix} {words[0].title()} {words[1].title()} Capital"
+
+
 def investor_csv(rows, prefix):
     text = io.StringIO()
     writer = csv.writer(text)
@@ -52,7 +74,7 @@ def investor_csv(rows, prefix):
         m = n - 1 if n % 500 == 499 else n
         writer.writerow(
             [
-                f"{prefix} Capital {m:06d}",
+                firm_name(prefix, m),
                 KINDS[m % len(KINDS)],
                 COUNTRIES[m % len(COUNTRIES)],
                 "Beijing",
@@ -132,8 +154,12 @@ def main(argv=None):
             extra = args.export_rows - args.rows
             if extra > 0:
                 Investor.objects.bulk_create(
-                    Investor(name=f"Bulk {n:07d}", country="CN", city="Shanghai")
-                    for n in range(extra)
+                    (
+                        Investor(name=f"Bulk {n:07d}", country="CN", city="Shanghai")
+                        for n in range(extra)
+                    ),
+                    # Batches each well inside the statement timeout.
+                    batch_size=5000,
                 )
             everything = Investor.objects.with_figures(None).prefetch_related("sectors")
             ids = Investor.objects.order_by("pk").values_list("pk", flat=True)

@@ -91,9 +91,11 @@ class Preview:
 class Resolver:
     """Related records by the names a spreadsheet gives them, asked once each."""
 
-    def __init__(self, resource, user):
+    def __init__(self, resource, user, written=None):
         self.resource, self.user, self.memo = resource, user, {}
         self._existing_names = None
+        # Records the import itself wrote (earlier chunks): not duplicates.
+        self.written = set() if written is None else written
 
     def existing_names(self):
         """The names of the records a row may duplicate, read once per preview."""
@@ -227,17 +229,18 @@ def preview_file(resource_name, name, data, user, validate=True):
     return Preview(resource_name, import_resource(resource_name).columns, rows)
 
 
-def preview_chunks(resource_name, name, data, user, validate=True):
+def preview_chunks(resource_name, name, data, user, validate=True, written=None):
     """The file's rows read and checked, a chunk at a time; writes nothing.
 
     The records the rows name, update and may duplicate are looked up for a
     chunk at a time, not row by row. A row repeating an earlier row's
-    natural key is a duplicate of it.
+    natural key is a duplicate of it. `written`: the ids of the records the
+    caller wrote from earlier chunks, which the rows do not duplicate.
     """
     resource = import_resource(resource_name)
     header, table = read_table(name, data)
     check_header(resource, header)
-    resolve = Resolver(resource, user)
+    resolve = Resolver(resource, user, written)
     seen, empty = {}, True
     for chunk in _chunks(enumerate(table, start=2)):
         cells_by_row = [
@@ -320,7 +323,9 @@ def preview_chunk(resource, cells_by_row, resolve, user, validate):
         ):
             row.errors_from(error)
     new = [row for row in checked if row.status == NEW]
-    similar_many = resource.similar_many(new, user, resolve.existing_names)
+    similar_many = resource.similar_many(
+        new, user, resolve.existing_names, ignore=resolve.written
+    )
     for row, similar in zip(new, similar_many, strict=True):
         if similar:
             row.status, row.duplicate_of = DUPLICATE, similar
@@ -360,7 +365,7 @@ def import_file(batch, user, skip_errors=False):
     left out; otherwise every refused row is reported and all is undone.
     """
     resource = import_resource(batch.resource)
-    rows, created, updated = [], 0, 0
+    rows, created, updated, written = [], 0, 0, set()
     with transaction.atomic():
         chunks = preview_chunks(
             batch.resource,
@@ -368,9 +373,13 @@ def import_file(batch, user, skip_errors=False):
             bytes(batch.data),
             user,
             validate=resource.creates_in_bulk,
+            written=written,
         )
         for chunk in chunks:
             records = _write_chunk(batch, resource, chunk, user)
+            # Later rows are compared with the records as they were before
+            # the import, as the preview compared them.
+            written.update(record.object_id for record in records if record.created)
             ImportedRecord.objects.bulk_create(records)
             created += sum(1 for record in records if record.created)
             updated += sum(1 for record in records if not record.created)

@@ -251,18 +251,21 @@ class ImportResource:
                         )
         return clashes
 
-    def similar(self, instance, user):
-        """The likely duplicates among existing records, named, or ""."""
-        return ", ".join(str(candidate) for candidate in candidates(instance))
+    def similar_many(self, rows, user, existing_names, ignore=()):
+        """`similar` for each row of a chunk, leaving out the records of `ignore` (ids).
 
-    def similar_many(self, rows, user, existing_names):
-        """`similar` for each row of a chunk; `existing_names()` reads the table once."""
+        `existing_names()` reads the table once per preview.
+        """
         if not rows:
             return []
-        if self.model_label not in ("investors.investor", "portfolio.company"):
-            return [self.similar(row.instance, user) for row in rows]
-        found = existing_names().candidates_many([row.instance for row in rows])
-        return [", ".join(str(candidate) for candidate in each) for each in found]
+        if self.model_label in ("investors.investor", "portfolio.company"):
+            found = existing_names().candidates_many([row.instance for row in rows])
+        else:
+            found = [candidates(row.instance) for row in rows]
+        return [
+            ", ".join(str(c) for c in each if c.record.pk not in ignore)
+            for each in found
+        ]
 
     def save(self, instance, sets, user):
         record_save(instance=instance, many_to_many=sets)

@@ -215,3 +215,32 @@ def test_a_deal_lead_imports_a_confidential_round_of_their_team(importer, lotus)
 
     walled = FundingRound.objects.get(name="Series Z")
     assert (walled.confidential, list(walled.teams.all())) == (True, [lotus])
+
+
+def test_rows_of_later_chunks_are_not_duplicates_of_what_earlier_chunks_wrote(
+    importer, monkeypatch
+):
+    monkeypatch.setattr("crm.transfer.imports.CHUNK_ROWS", 1)
+    alibaba = InvestorFactory(name="Alibaba Group")
+    data = csv_file(
+        [
+            ["investor", "first_name", "last_name", "email"],
+            [alibaba.name, "Wei", "Zhang", "wei@alibaba.example"],
+            [alibaba.name, "Wei", "Zhang", "wei.zhang@alibaba.example"],
+        ]
+    )
+    assert [
+        row.status for row in preview_file("contacts", "a.csv", data, importer).rows
+    ] == [
+        "new",
+        "new",
+    ]
+    batch = start_batch("contacts", "a.csv", data, importer)
+
+    import_file(batch, importer)
+
+    assert (batch.rows_created, batch.rows_skipped) == (2, 0)
+    assert sorted(alibaba.contacts.values_list("email", flat=True)) == [
+        "wei.zhang@alibaba.example",
+        "wei@alibaba.example",
+    ]
