@@ -91,11 +91,9 @@ class Preview:
 class Resolver:
     """Related records by the names a spreadsheet gives them, asked once each."""
 
-    def __init__(self, resource, user, written=None):
+    def __init__(self, resource, user):
         self.resource, self.user, self.memo = resource, user, {}
         self._existing_names = None
-        # Records the import itself wrote (earlier chunks): not duplicates.
-        self.written = set() if written is None else written
 
     def existing_names(self):
         """The names of the records a row may duplicate, read once per preview."""
@@ -229,25 +227,25 @@ def preview_file(resource_name, name, data, user, validate=True):
     return Preview(resource_name, import_resource(resource_name).columns, rows)
 
 
-def preview_chunks(resource_name, name, data, user, validate=True, written=None):
+def preview_chunks(resource_name, name, data, user, validate=True, compare=True):
     """The file's rows read and checked, a chunk at a time; writes nothing.
 
     The records the rows name, update and may duplicate are looked up for a
     chunk at a time, not row by row. A row repeating an earlier row's
-    natural key is a duplicate of it. `written`: the ids of the records the
-    caller wrote from earlier chunks, which the rows do not duplicate.
+    natural key is a duplicate of it. `compare=False` leaves out the search
+    for likely duplicates among existing records.
     """
     resource = import_resource(resource_name)
     header, table = read_table(name, data)
     check_header(resource, header)
-    resolve = Resolver(resource, user, written)
+    resolve = Resolver(resource, user)
     seen, empty = {}, True
     for chunk in _chunks(enumerate(table, start=2)):
         cells_by_row = [
             (number, dict(zip(header, cells_, strict=False)))
             for number, cells_ in chunk
         ]
-        rows = preview_chunk(resource, cells_by_row, resolve, user, validate)
+        rows = preview_chunk(resource, cells_by_row, resolve, user, validate, compare)
         for row in rows:
             if row.status != ERROR and row.status != UNCHANGED:
                 key = resource.natural_key(row.instance, row.sets)
@@ -272,7 +270,7 @@ def _chunks(numbered_rows):
         yield chunk
 
 
-def preview_chunk(resource, cells_by_row, resolve, user, validate):
+def preview_chunk(resource, cells_by_row, resolve, user, validate, compare=True):
     """The rows of one chunk, read, matched to records and checked."""
     model, columns = resource.model, resource.columns
     resolve.prefetch(columns, [cells_ for _, cells_ in cells_by_row])
@@ -322,10 +320,8 @@ def preview_chunk(resource, cells_by_row, resolve, user, validate):
             [row for row in checked if row.status != ERROR]
         ):
             row.errors_from(error)
-    new = [row for row in checked if row.status == NEW]
-    similar_many = resource.similar_many(
-        new, user, resolve.existing_names, ignore=resolve.written
-    )
+    new = [row for row in checked if row.status == NEW and compare]
+    similar_many = resource.similar_many(new, user, resolve.existing_names)
     for row, similar in zip(new, similar_many, strict=True):
         if similar:
             row.status, row.duplicate_of = DUPLICATE, similar
@@ -357,46 +353,57 @@ def _apply(resource, row, values, existing, user):
 def import_file(batch, user, skip_errors=False):
     """Write the batch's rows in one transaction, or raise ImportRefused and write nothing.
 
-    Read and written a chunk at a time, so memory holds one chunk's records.
-    New records of the kinds saved by `record_save` are validated by the
-    preview and written in bulk (crm.transfer.writes.create_many); the
-    others, and updates, through their save function, each in a savepoint:
-    a row the rules refuse is marked as an error and, with `skip_errors`,
-    left out; otherwise every refused row is reported and all is undone.
+    Two passes over the file, a chunk at a time so that memory holds one
+    chunk's records: the first checks every row against the records as they
+    are (as the preview did: rows are not duplicates of what the import
+    itself writes), the second writes. New records of the kinds saved by
+    `record_save` are validated by the first pass and written in bulk
+    (crm.transfer.writes.create_many); the others, and updates, through their
+    save function, each in a savepoint: a row the rules refuse is marked as
+    an error and, with `skip_errors`, left out; otherwise every refused row
+    is reported and all is undone.
     """
     resource = import_resource(batch.resource)
-    rows, created, updated, written = [], 0, 0, set()
+    data = bytes(batch.data)
+    created = updated = 0
     with transaction.atomic():
-        chunks = preview_chunks(
-            batch.resource,
-            batch.file_name,
-            bytes(batch.data),
-            user,
-            validate=resource.creates_in_bulk,
-            written=written,
-        )
-        for chunk in chunks:
+        checked = {}
+        for chunk in preview_chunks(
+            batch.resource, batch.file_name, data, user, resource.creates_in_bulk
+        ):
+            for row in chunk:
+                row.instance = row.sets = None  # checked: let the records go
+                checked[row.number] = row
+        preview = Preview(batch.resource, resource.columns, list(checked.values()))
+        if preview.counts[ERROR] and not skip_errors:
+            raise ImportRefused(preview)
+        for chunk in preview_chunks(
+            batch.resource, batch.file_name, data, user, validate=False, compare=False
+        ):
+            for row in chunk:
+                first = checked[row.number]
+                if first.status not in WRITTEN:
+                    row.status = first.status
             records = _write_chunk(batch, resource, chunk, user)
-            # Later rows are compared with the records as they were before
-            # the import, as the preview compared them.
-            written.update(record.object_id for record in records if record.created)
+            for row in chunk:
+                if row.errors:  # refused by its save
+                    checked[row.number].errors, checked[row.number].status = (
+                        row.errors,
+                        ERROR,
+                    )
             ImportedRecord.objects.bulk_create(records)
             created += sum(1 for record in records if record.created)
             updated += sum(1 for record in records if not record.created)
-            for row in chunk:
-                row.instance = row.sets = None  # written: let the records go
-            rows += chunk
-        preview = Preview(batch.resource, resource.columns, rows)
         if preview.counts[ERROR] and not skip_errors:
             raise ImportRefused(preview)  # leaving the block rolls every row back
         ImportBatch.objects.filter(pk=batch.pk).update(
             status=ImportBatch.Status.IMPORTED,
             data=b"",
             imported_at=timezone.now(),
-            rows_total=len(rows),
+            rows_total=len(checked),
             rows_created=created,
             rows_updated=updated,
-            rows_skipped=len(rows) - created - updated,
+            rows_skipped=len(checked) - created - updated,
         )
     batch.refresh_from_db()
     return preview

@@ -251,8 +251,8 @@ class ImportResource:
                         )
         return clashes
 
-    def similar_many(self, rows, user, existing_names, ignore=()):
-        """`similar` for each row of a chunk, leaving out the records of `ignore` (ids).
+    def similar_many(self, rows, user, existing_names):
+        """The likely duplicates of each row's record among existing ones, named, or "".
 
         `existing_names()` reads the table once per preview.
         """
@@ -262,10 +262,7 @@ class ImportResource:
             found = existing_names().candidates_many([row.instance for row in rows])
         else:
             found = [candidates(row.instance) for row in rows]
-        return [
-            ", ".join(str(c) for c in each if c.record.pk not in ignore)
-            for each in found
-        ]
+        return [", ".join(str(candidate) for candidate in each) for each in found]
 
     def save(self, instance, sets, user):
         record_save(instance=instance, many_to_many=sets)
