@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models.fields.related import lazy_related_operation
 from django.db.models.signals import post_delete, pre_delete
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 HISTORY_APP = "history"
@@ -182,3 +183,38 @@ class CRMHistoricalRecords(HistoricalRecords):
 
         pre_delete.connect(remember, sender=target, weak=False)
         post_delete.connect(record, sender=target, weak=False)
+
+
+def record_created(instances, *, user, reason):
+    """The "+" entries of new records saved with `bulk_create`, written in bulk too.
+
+    What `create_historical_record` writes for each of them, many-to-many sets
+    included, in a few queries for all. Returns the entries, in order.
+    """
+    if not _enabled() or not instances:
+        return []
+    model = type(instances[0])
+    entries = model.history.bulk_history_create(
+        instances,
+        default_user=user,
+        default_change_reason=reason,
+        default_date=timezone.now(),
+    )
+    for field in model.history.model._history_m2m_fields:
+        m2m_history_model = HistoricalRecords.m2m_models[field]
+        through = field.remote_field.through
+        source = field.m2m_field_name() + "_id"
+        entry_of = {
+            instance.pk: entry
+            for instance, entry in zip(instances, entries, strict=True)
+        }
+        rows = through._default_manager.filter(**{f"{source}__in": list(entry_of)})
+        attnames = [f.attname for f in through._meta.concrete_fields]
+        m2m_history_model._default_manager.bulk_create(
+            m2m_history_model(
+                history=entry_of[getattr(row, source)],
+                **{name: getattr(row, name) for name in attnames},
+            )
+            for row in rows
+        )
+    return entries

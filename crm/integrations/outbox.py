@@ -134,3 +134,33 @@ def connect():
         weak=False,
         dispatch_uid="crm.integrations.outbox.sector",
     )
+
+
+def record_created(instances):
+    """`record_change(instance, "created")` for many new records written in bulk.
+
+    For records of one model whose history is written in bulk too (an
+    import's), so no history signal calls `record_change`: one entry each.
+    """
+    if not instances:
+        return
+    resource = resources.name_of(type(instances[0]))
+    if resource is None:
+        return
+    ChangeEntry.objects.bulk_create(
+        ChangeEntry(
+            resource=resource,
+            record_id=instance.pk,
+            action=Action.CREATED,
+            wall=resources.wall_of(instance),
+            wall_before=None,
+        )
+        for instance in instances
+    )
+    shown = {}
+    for instance in instances:
+        for model, ids in cascades.shown_on(instance, Action.CREATED, None):
+            shown.setdefault(model, set()).update(ids)
+    for model, ids in shown.items():
+        touch(model, ids)
+    webhooks.schedule_dispatch()

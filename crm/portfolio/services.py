@@ -176,6 +176,31 @@ def _check_walling_allowed(
         raise ValidationError({"teams": "Add only teams you belong to."})
 
 
+def round_check_walling(*, funding_round, teams=None, user=None):
+    """Raise as `round_save` would about who may wall the round off, writing nothing.
+
+    PermissionDenied without "Can manage confidentiality", ValidationError
+    for the teams; for a preview of the write (an import's).
+    """
+    teams_before = set()
+    confidential_before = False
+    if funding_round.pk is not None:
+        before = FundingRound.objects.filter(pk=funding_round.pk).first()
+        if before is not None:
+            confidential_before = before.confidential
+            teams_before = set(before.teams.values_list("pk", flat=True))
+    if teams is None:
+        teams = list(funding_round.teams.all()) if teams_before else []
+    _check_walling_allowed(
+        user,
+        confidential_before=confidential_before,
+        teams_before=teams_before,
+        funding_round=funding_round,
+        teams=teams,
+    )
+    funding_round.check_confidentiality(teams, user)
+
+
 def round_save(*, funding_round, teams=None, user=None):
     """Validate and save a round with its teams; a change of confidentiality moves
     its stakes between the open and the walled figures of their investors.

@@ -4,6 +4,7 @@ Each parser raises ValueError with a message naming what was expected.
 """
 
 import datetime
+import functools
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -103,14 +104,21 @@ def country(value):
     raw = text(value)
     if len(raw) == 2 and raw.upper() in countries:
         return raw.upper()
-    # English, or the Chinese of a Chinese provider's export.
-    code = countries.by_name(raw, insensitive=True)
-    for language in COUNTRY_NAME_LANGUAGES:
-        code = code or countries.by_name(raw, language=language)
+    code = _country_named(raw)
     if not code:
         raise ValueError(
             f"“{raw}” is not a country: give its ISO code or English name."
         )
+    return code
+
+
+@functools.lru_cache(maxsize=1024)
+def _country_named(raw):
+    # A search through every country's names: a file repeats a few of them.
+    # English, or the Chinese of a Chinese provider's export.
+    code = countries.by_name(raw, insensitive=True)
+    for language in COUNTRY_NAME_LANGUAGES:
+        code = code or countries.by_name(raw, language=language)
     return code
 
 

@@ -18,15 +18,17 @@ it is.
 import datetime
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django_countries.fields import CountryField
 
 from crm.transfer import cells
+from crm.transfer.duplicates import ExistingNames
 from crm.transfer.files import Formula, ImportFileError, read_table
 from crm.transfer.models import ImportBatch, ImportedRecord
 from crm.transfer.resources import import_resource
+from crm.transfer.writes import create_many
 
 NEW, UPDATE, UNCHANGED, DUPLICATE, ERROR = (
     "new",
@@ -37,6 +39,8 @@ NEW, UPDATE, UNCHANGED, DUPLICATE, ERROR = (
 )
 WRITTEN = (NEW, UPDATE)
 PREVIEW_KEPT_FOR = datetime.timedelta(days=1)
+# Rows read, looked up and checked together: a few queries per chunk, not per row.
+CHUNK_ROWS = 500
 
 
 class ImportRefused(Exception):
@@ -89,14 +93,79 @@ class Resolver:
 
     def __init__(self, resource, user):
         self.resource, self.user, self.memo = resource, user, {}
+        self._existing_names = None
+
+    def existing_names(self):
+        """The names of the records a row may duplicate, read once per preview."""
+        if self._existing_names is None:
+            self._existing_names = ExistingNames(self.resource.model)
+        return self._existing_names
 
     def __call__(self, model_field, name, values):
         model = model_field.related_model
         context = self.resource.lookup_context(model, values)
         key = (model._meta.label_lower, name.casefold(), context)
         if key not in self.memo:
-            self.memo[key] = self._find(model, name, values)
+            try:
+                self.memo[key] = self._find(model, name, values)
+            except ValueError as error:
+                self.memo[key] = error
+        if isinstance(self.memo[key], ValueError):
+            raise self.memo[key]
         return self.memo[key]
+
+    def prefetch(self, columns, rows):
+        """Look up, one query per relation, the records a chunk's rows name.
+
+        Only relations whose lookup depends on nothing else in the row (not a
+        round, which depends on its company); the others are asked per name.
+        """
+        model = self.resource.model
+        for column in columns:
+            model_field = model._meta.get_field(column)
+            if not model_field.is_relation:
+                continue
+            related = model_field.related_model
+            if self.resource.lookup_context(related, {}) is not None:
+                continue
+            label = related._meta.label_lower
+            names = set()
+            for cells_by_column in rows:
+                raw = cells_by_column.get(column, "")
+                if isinstance(raw, Formula) or cells.text(raw) == "":
+                    continue
+                found = (
+                    cells.names(raw) if model_field.many_to_many else [cells.text(raw)]
+                )
+                names.update(
+                    name
+                    for name in found
+                    if (label, name.casefold(), None) not in self.memo
+                )
+            if names:
+                self._find_many(related, label, names)
+
+    def _find_many(self, model, label, names):
+        queryset = model._default_manager.all()
+        if hasattr(queryset, "visible_to"):
+            queryset = queryset.visible_to(self.user)
+        records = self.resource.lookup_many(model, queryset, names)
+        if records is None:
+            return  # no bulk lookup for this kind: asked per name
+        noun = model._meta.verbose_name
+        for name in names:
+            found = [
+                record
+                for record in records
+                if self.resource.is_named(model, record, name)
+            ][:2]
+            key = (label, name.casefold(), None)
+            if not found:
+                self.memo[key] = ValueError(f"No {noun} “{name}”.")
+            elif len(found) > 1:
+                self.memo[key] = ValueError(f"“{name}” names more than one {noun}.")
+            else:
+                self.memo[key] = found[0]
 
     def _find(self, model, name, values):
         queryset = model._default_manager.all()
@@ -149,58 +218,119 @@ def check_header(resource, header):
 
 
 def preview_file(resource_name, name, data, user, validate=True):
-    """Read and check every row of the file; write nothing.
+    """Read and check every row of the file; write nothing."""
+    rows = [
+        row
+        for chunk in preview_chunks(resource_name, name, data, user, validate)
+        for row in chunk
+    ]
+    return Preview(resource_name, import_resource(resource_name).columns, rows)
 
-    `validate=False` leaves the model's rules to the save that follows
-    (import_file), which runs them anyway: one `full_clean` per row, not two.
+
+def preview_chunks(resource_name, name, data, user, validate=True, compare=True):
+    """The file's rows read and checked, a chunk at a time; writes nothing.
+
+    The records the rows name, update and may duplicate are looked up for a
+    chunk at a time, not row by row. A row repeating an earlier row's
+    natural key is a duplicate of it. `compare=False` leaves out the search
+    for likely duplicates among existing records.
     """
     resource = import_resource(resource_name)
     header, table = read_table(name, data)
     check_header(resource, header)
     resolve = Resolver(resource, user)
-    columns = resource.columns
-    seen, rows = {}, []
-    for number, cells_ in enumerate(table, start=2):
-        cells_by_column = dict(zip(header, cells_, strict=False))
-        row = preview_row(
-            resource, columns, number, cells_by_column, resolve, user, validate
-        )
-        if row.status != ERROR and row.status != UNCHANGED:
-            key = resource.natural_key(row.instance, row.sets)
-            if key is not None and key in seen:
-                row.status, row.duplicate_of = DUPLICATE, f"row {seen[key]}"
-            elif key is not None:
-                seen[key] = number
-        rows.append(row)
-    if not rows:
+    seen, empty = {}, True
+    for chunk in _chunks(enumerate(table, start=2)):
+        cells_by_row = [
+            (number, dict(zip(header, cells_, strict=False)))
+            for number, cells_ in chunk
+        ]
+        rows = preview_chunk(resource, cells_by_row, resolve, user, validate, compare)
+        for row in rows:
+            if row.status != ERROR and row.status != UNCHANGED:
+                key = resource.natural_key(row.instance, row.sets)
+                if key is not None and key in seen:
+                    row.status, row.duplicate_of = DUPLICATE, f"row {seen[key]}"
+                elif key is not None:
+                    seen[key] = row.number
+        empty = False
+        yield rows
+    if empty:
         raise ImportFileError("The file has a header but no rows.")
-    return Preview(resource_name, columns, rows)
 
 
-def preview_row(resource, columns, number, cells_by_column, resolve, user, validate):
-    row = Row(number)
+def _chunks(numbered_rows):
+    chunk = []
+    for item in numbered_rows:
+        chunk.append(item)
+        if len(chunk) == CHUNK_ROWS:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def preview_chunk(resource, cells_by_row, resolve, user, validate, compare=True):
+    """The rows of one chunk, read, matched to records and checked."""
+    model, columns = resource.model, resource.columns
+    resolve.prefetch(columns, [cells_ for _, cells_ in cells_by_row])
+    rows, values_by_row = [], []
+    for number, cells_by_column in cells_by_row:
+        row, values = Row(number), {}
+        for name in columns:
+            raw = cells_by_column.get(name, "")
+            if isinstance(raw, Formula):
+                row.error(
+                    name, f"A formula ({raw}): put its value in the cell instead."
+                )
+                continue
+            if cells.text(raw) == "":
+                continue
+            try:
+                values[name] = convert(
+                    model._meta.get_field(name), raw, values, resolve
+                )
+            except ValueError as error:
+                row.error(name, str(error))
+        rows.append(row)
+        values_by_row.append((cells.text(cells_by_column.get("id", "")), values))
+    existing_by_row = resource.find_existing_many(values_by_row, user)
+    checked = []
+    for row, (_, values), existing in zip(
+        rows, values_by_row, existing_by_row, strict=True
+    ):
+        if isinstance(existing, ValueError):
+            row.error("id", str(existing))
+            existing = None
+        if row.errors:
+            row.label = resource.describe(values)
+            continue
+        _apply(resource, row, values, existing, user)
+        if row.status != UNCHANGED:
+            checked.append(row)
+    if validate:
+        for row in checked:
+            try:
+                resource.validate(row.instance, row.sets, user)
+            except ValidationError as error:
+                row.errors_from(error)
+            except PermissionDenied as error:
+                row.error(resource.permission_column, str(error))
+        for row, error in resource.unique_clashes(
+            [row for row in checked if row.status != ERROR]
+        ):
+            row.errors_from(error)
+    new = [row for row in checked if row.status == NEW and compare]
+    similar_many = resource.similar_many(new, user, resolve.existing_names)
+    for row, similar in zip(new, similar_many, strict=True):
+        if similar:
+            row.status, row.duplicate_of = DUPLICATE, similar
+    return rows
+
+
+def _apply(resource, row, values, existing, user):
+    """Put the row's values on its record (a new one, or the one it updates)."""
     model = resource.model
-    values = {}
-    for name in columns:
-        raw = cells_by_column.get(name, "")
-        if isinstance(raw, Formula):
-            row.error(name, f"A formula ({raw}): put its value in the cell instead.")
-            continue
-        if cells.text(raw) == "":
-            continue
-        try:
-            values[name] = convert(model._meta.get_field(name), raw, values, resolve)
-        except ValueError as error:
-            row.error(name, str(error))
-    existing = None
-    raw_id = cells.text(cells_by_column.get("id", ""))
-    try:
-        existing = resource.find_existing(raw_id, values, user)
-    except ValueError as error:
-        row.error("id", str(error))
-    if row.errors:
-        row.label = resource.describe(values)
-        return row
     instance = existing or model()
     for name, value in values.items():
         model_field = model._meta.get_field(name)
@@ -218,68 +348,107 @@ def preview_row(resource, columns, number, cells_by_column, resolve, user, valid
     row.instance, row.label = instance, resource.describe(values) or str(instance)
     if existing is not None:
         row.status = UPDATE if row.changes else UNCHANGED
-        if row.status == UNCHANGED:
-            return row
-    if validate:
-        try:
-            resource.validate(instance, row.sets, user)
-        except ValidationError as error:
-            row.errors_from(error)
-            return row
-    if existing is None:
-        similar = resource.similar(instance, user)
-        if similar:
-            row.status, row.duplicate_of = DUPLICATE, similar
-    return row
 
 
 def import_file(batch, user, skip_errors=False):
     """Write the batch's rows in one transaction, or raise ImportRefused and write nothing.
 
-    Each row is saved in a savepoint: a row the model's rules refuse is
-    marked as an error and, with `skip_errors`, left out; otherwise the
-    first refusal's row and every other one are reported and all is undone.
+    Two passes over the file, a chunk at a time so that memory holds one
+    chunk's records: the first checks every row against the records as they
+    are (as the preview did: rows are not duplicates of what the import
+    itself writes), the second writes. New records of the kinds saved by
+    `record_save` are validated by the first pass and written in bulk
+    (crm.transfer.writes.create_many); the others, and updates, through their
+    save function, each in a savepoint: a row the rules refuse is marked as
+    an error and, with `skip_errors`, left out; otherwise every refused row
+    is reported and all is undone.
     """
     resource = import_resource(batch.resource)
+    data = bytes(batch.data)
+    created = updated = 0
     with transaction.atomic():
-        preview = preview_file(
-            batch.resource, batch.file_name, bytes(batch.data), user, validate=False
-        )
-        records = []
-        for row in preview.rows:
-            if row.status not in WRITTEN:
-                continue
-            created = row.instance.pk is None
-            row.instance._change_reason = batch.change_reason
-            row.instance._history_user = user
-            try:
-                with transaction.atomic():
-                    resource.save(row.instance, row.sets, user)
-            except ValidationError as error:
-                row.errors_from(error)
-                continue
-            records.append(
-                ImportedRecord(
-                    batch=batch,
-                    model=resource.model._meta.label_lower,
-                    object_id=row.instance.pk,
-                    created=created,
-                )
-            )
+        checked = {}
+        for chunk in preview_chunks(
+            batch.resource, batch.file_name, data, user, resource.creates_in_bulk
+        ):
+            for row in chunk:
+                row.instance = row.sets = None  # checked: let the records go
+                checked[row.number] = row
+        preview = Preview(batch.resource, resource.columns, list(checked.values()))
+        if preview.counts[ERROR] and not skip_errors:
+            raise ImportRefused(preview)
+        for chunk in preview_chunks(
+            batch.resource, batch.file_name, data, user, validate=False, compare=False
+        ):
+            for row in chunk:
+                first = checked[row.number]
+                if first.status not in WRITTEN:
+                    row.status = first.status
+            records = _write_chunk(batch, resource, chunk, user)
+            for row in chunk:
+                if row.errors:  # refused by its save
+                    checked[row.number].errors, checked[row.number].status = (
+                        row.errors,
+                        ERROR,
+                    )
+            ImportedRecord.objects.bulk_create(records)
+            created += sum(1 for record in records if record.created)
+            updated += sum(1 for record in records if not record.created)
         if preview.counts[ERROR] and not skip_errors:
             raise ImportRefused(preview)  # leaving the block rolls every row back
-        ImportedRecord.objects.bulk_create(records, batch_size=1000)
         ImportBatch.objects.filter(pk=batch.pk).update(
             status=ImportBatch.Status.IMPORTED,
             data=b"",
             imported_at=timezone.now(),
-            rows_total=len(preview.rows),
-            rows_created=sum(1 for record in records if record.created),
-            rows_updated=sum(1 for record in records if not record.created),
-            rows_skipped=len(preview.rows) - len(records),
+            rows_total=len(checked),
+            rows_created=created,
+            rows_updated=updated,
+            rows_skipped=len(checked) - created - updated,
         )
     batch.refresh_from_db()
     return preview
+
+
+def _write_chunk(batch, resource, rows, user):
+    """Save a chunk's new and updated rows; the ImportedRecords to keep of them."""
+    records, created_rows = [], []
+    for row in rows:
+        if row.status not in WRITTEN:
+            continue
+        created = row.instance.pk is None
+        row.instance._change_reason = batch.change_reason
+        row.instance._history_user = user
+        if created and resource.creates_in_bulk:
+            created_rows.append(row)
+            continue
+        try:
+            with transaction.atomic():
+                resource.save(row.instance, row.sets, user)
+        except ValidationError as error:
+            row.errors_from(error)
+            continue
+        except PermissionDenied as error:
+            row.error(resource.permission_column, str(error))
+            continue
+        records.append(_imported(batch, resource, row.instance, created))
+    create_many(
+        [row.instance for row in created_rows],
+        sets_list=[row.sets for row in created_rows],
+        user=user,
+        reason=batch.change_reason,
+    )
+    return records + [
+        _imported(batch, resource, row.instance, True) for row in created_rows
+    ]
+
+
+def _imported(batch, resource, instance, created):
+    return ImportedRecord(
+        batch=batch,
+        model=resource.model._meta.label_lower,
+        object_id=instance.pk,
+        created=created,
+    )
 
 
 def start_batch(resource_name, name, data, user):

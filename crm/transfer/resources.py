@@ -7,10 +7,13 @@ ask without this app importing them at load time.
 from functools import cache
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.db.models.functions import Lower
 
+from crm.core.constraints import bulk_unique_constraints, validate_record
 from crm.core.services import record_save
-from crm.portfolio.services import round_save, stake_save
+from crm.portfolio.services import round_check_walling, round_save, stake_save
 from crm.transfer.columns import columns_for
 from crm.transfer.duplicates import candidates
 
@@ -57,6 +60,10 @@ class ImportResource:
 
     model_label = ""
     required = ()
+    # New records saved by `record_save` alone are written in bulk by an import.
+    creates_in_bulk = True
+    # The column a PermissionDenied of the save is reported on.
+    permission_column = ""
 
     @property
     def model(self):
@@ -101,6 +108,41 @@ class ImportResource:
             return queryset.filter(username=name)
         return queryset.filter(name__iexact=name)
 
+    def lookup_many(self, model, queryset, names):
+        """The records of `model` that any of `names` may name, or None to ask per name.
+
+        Matches a superset; `is_named` picks each name's records.
+        """
+        label = model._meta.label_lower
+        folded = {name.lower() for name in names}
+        if label == "core.sector":
+            return list(
+                queryset.annotate(_key=Lower("name")).filter(
+                    Q(slug__in=names) | Q(_key__in=folded)
+                )
+            )
+        if label == "portfolio.company":
+            return list(companies_named_any(queryset, names))
+        if label == settings.AUTH_USER_MODEL.lower():
+            return list(queryset.filter(username__in=names))
+        if label in ("portfolio.fundinground", "investors.contact"):
+            return None
+        return list(queryset.annotate(_key=Lower("name")).filter(_key__in=folded))
+
+    def is_named(self, model, record, name):
+        """Whether the cell `name` names `record` (as `lookup` finds it)."""
+        label = model._meta.label_lower
+        folded = name.casefold()
+        if label == "core.sector":
+            return record.slug == name or record.name.casefold() == folded
+        if label == "portfolio.company":
+            return record.name.casefold() == folded or any(
+                alias.casefold() == folded for alias in record.aliases
+            )
+        if label == settings.AUTH_USER_MODEL.lower():
+            return record.username == name
+        return record.name.casefold() == folded
+
     def lookup_context(self, model, values):
         """What else a relation's lookup depends on (a round's company)."""
         label = model._meta.label_lower
@@ -129,6 +171,41 @@ class ImportResource:
         """The existing records with this row's natural key, or None if it has none."""
         return None
 
+    def find_existing_many(self, rows, user):
+        """`find_existing` for each (raw_id, values) of a chunk; a ValueError for a bad id.
+
+        Ids are looked up at once; natural keys by `matching_many` where the
+        kind has one, per row otherwise.
+        """
+        queryset = self.model._default_manager.all()
+        if hasattr(queryset, "visible_to"):
+            queryset = queryset.visible_to(user)
+        ids = {int(raw_id) for raw_id, _ in rows if raw_id.isdigit()}
+        by_id = queryset.in_bulk(ids) if ids else {}
+        by_key = self.matching_many(queryset, [values for _, values in rows])
+        found = []
+        for raw_id, values in rows:
+            if raw_id:
+                record = by_id.get(int(raw_id)) if raw_id.isdigit() else None
+                found.append(
+                    record
+                    or ValueError(
+                        f"No {self.model._meta.verbose_name} with id {raw_id}."
+                    )
+                )
+            elif by_key is not None:
+                found.append(by_key(values))
+            else:
+                try:
+                    found.append(self.find_existing("", values, user))
+                except ValueError as error:
+                    found.append(error)
+        return found
+
+    def matching_many(self, queryset, values_list):
+        """A function from a row's values to the record it updates, or None to ask per row."""
+        return None
+
     def natural_key(self, instance, sets):
         """Two rows of one file with the same key are the same record."""
         return None
@@ -140,14 +217,64 @@ class ImportResource:
         """Values the write path stamps, set before validation."""
 
     def validate(self, instance, sets, user):
-        instance.full_clean()
+        validate_record(instance)
 
-    def similar(self, instance, user):
-        """The likely duplicates among existing records, named, or ""."""
-        return ", ".join(str(candidate) for candidate in candidates(instance))
+    def unique_clashes(self, rows):
+        """(row, ValidationError) for each row whose record clashes with an existing one.
+
+        The single-column unique constraints `validate_record` leaves out,
+        checked for a chunk of rows at once; the database still holds them.
+        """
+        clashes = []
+        for constraint, expression, field in bulk_unique_constraints(self.model):
+            keyed = {}
+            for row in rows:
+                value = getattr(row.instance, field.attname)
+                if value is None:
+                    continue
+                key = value.lower() if isinstance(expression, Lower) else value
+                keyed.setdefault(key, []).append(row)
+            taken = dict(
+                self.model._base_manager.annotate(_key=expression)
+                .filter(_key__in=list(keyed))
+                .values_list("_key", "pk")
+            )
+            for key, clashing in keyed.items():
+                for row in clashing:
+                    if key in taken and taken[key] != row.instance.pk:
+                        message = ValidationError(
+                            constraint.get_violation_error_message(),
+                            code=constraint.violation_error_code,
+                        )
+                        clashes.append(
+                            (row, ValidationError({constraint.field: [message]}))
+                        )
+        return clashes
+
+    def similar_many(self, rows, user, existing_names):
+        """The likely duplicates of each row's record among existing ones, named, or "".
+
+        `existing_names()` reads the table once per preview.
+        """
+        if not rows:
+            return []
+        if self.model_label in ("investors.investor", "portfolio.company"):
+            found = existing_names().candidates_many([row.instance for row in rows])
+        else:
+            found = [candidates(row.instance) for row in rows]
+        return [", ".join(str(candidate) for candidate in each) for each in found]
 
     def save(self, instance, sets, user):
         record_save(instance=instance, many_to_many=sets)
+
+
+def companies_named_any(queryset, names):
+    """Companies that any of `names` may name (by name or alias; `is_named` decides)."""
+    aliases = Q()
+    for name in names:
+        aliases |= Q(aliases__icontains=name)
+    folded = {name.lower() for name in names}
+    return queryset.annotate(_key=Lower("name")).filter(Q(_key__in=folded) | aliases)
 
 
 def companies_named(queryset, name):
@@ -174,6 +301,15 @@ class InvestorResource(ImportResource):
 
     def natural_key(self, instance, sets):
         return instance.name.casefold()
+
+    def matching_many(self, queryset, values_list):
+        names = {values["name"].lower() for values in values_list if "name" in values}
+        by_name = {}
+        for record in queryset.annotate(_key=Lower("name")).filter(_key__in=names):
+            by_name.setdefault(record.name.casefold(), record)
+        return lambda values: (
+            by_name.get(values["name"].casefold()) if "name" in values else None
+        )
 
 
 class ContactResource(ImportResource):
@@ -215,6 +351,8 @@ class CompanyResource(ImportResource):
 
 
 class FundingRoundResource(ImportResource):
+    creates_in_bulk = False
+    permission_column = "confidential"
     model_label = "portfolio.fundinground"
     required = ("company", "name")
 
@@ -230,11 +368,8 @@ class FundingRoundResource(ImportResource):
         return f"{values.get('company', '')} {values.get('name', '')}".strip()
 
     def validate(self, instance, sets, user):
-        instance.full_clean()
-        teams = sets.get("teams")
-        if teams is None:
-            teams = list(instance.teams.all()) if instance.pk else []
-        instance.check_confidentiality(teams, user)
+        validate_record(instance)
+        round_check_walling(funding_round=instance, teams=sets.get("teams"), user=user)
 
     def save(self, instance, sets, user):
         # Checks who may wall the round off, and its teams, as every door does.
@@ -242,6 +377,7 @@ class FundingRoundResource(ImportResource):
 
 
 class StakeResource(ImportResource):
+    creates_in_bulk = False
     model_label = "portfolio.stake"
     required = ("investor", "company")
 
@@ -264,6 +400,7 @@ class StakeResource(ImportResource):
 
 
 class InteractionResource(ImportResource):
+    creates_in_bulk = False
     model_label = "notes.interaction"
     required = ("investor", "summary")
 
@@ -275,7 +412,7 @@ class InteractionResource(ImportResource):
             instance.logged_by = user
 
     def validate(self, instance, sets, user):
-        instance.full_clean()
+        validate_record(instance)
         if sets.get("contacts"):
             instance.clean_contacts(sets["contacts"])
 

@@ -127,17 +127,17 @@ def test_posting_an_investor_with_sectors_takes_a_fixed_number_of_queries(
     api, sector_tree, django_assert_num_queries
 ):
     # 1-3. authentication, 4. SAVEPOINT, 5-6. the two sectors by slug;
-    # the duplicate check (crm.transfer) validates first: 7. the name unique
-    # ignoring case, 8-19. the four CheckConstraints, 20-21. likely
-    # duplicates by name and by website; record_save's full_clean: 22. the
-    # name again, 23-34. the four CheckConstraints; 35. INSERT; 36-38. the
-    # sectors set (current, existing links, INSERT); 39. the confidential
-    # rounds seen, 40. the investor read back with its figures, 41. its
-    # sectors (prefetch); 42. its history entry, 43. the stored figures it
-    # leaves out, 44-45. the sectors' history; 46-49. the outbox: SAVEPOINT,
-    # the change entry, any active webhook, RELEASE; 50. RELEASE.
+    # 7. SAVEPOINT of the duplicate check (crm.transfer), which saves first;
+    # record_save's full_clean: 8. the name unique ignoring case, 9-20. the
+    # four CheckConstraints; 21. INSERT; 22-24. the sectors set (current,
+    # existing links, INSERT); 25. the confidential rounds seen, 26. the
+    # investor read back with its figures, 27. its sectors (prefetch);
+    # 28-29. likely duplicates by name and by website; 30. RELEASE;
+    # 31. its history entry, 32. the stored figures it leaves out, 33-34. the
+    # sectors' history; 35-38. the outbox: SAVEPOINT, the change entry, any
+    # active webhook, RELEASE; 39. RELEASE.
     # PostgreSQL adds one: the trigram similarity of the name (pg_trgm).
-    with django_assert_num_queries(51 if connection.vendor == "postgresql" else 50):
+    with django_assert_num_queries(40 if connection.vendor == "postgresql" else 39):
         response = api.post(
             "/api/v1/investors/",
             {

@@ -1,6 +1,6 @@
 """Creating a likely duplicate over the API: 409 with the candidates, unless asked to."""
 
-from django.core.exceptions import ValidationError
+from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -48,20 +48,14 @@ class DuplicateCheckMixin:
 
     def perform_create(self, serializer):
         allowed = self.request.query_params.get(ALLOW_DUPLICATE, "").lower()
-        if allowed not in ("true", "1", "yes"):
-            model = serializer.Meta.model
-            names = {field.name for field in model._meta.concrete_fields}
-            instance = model(
-                **{k: v for k, v in serializer.validated_data.items() if k in names}
-            )
-            # A record the rules refuse (the same name in other case) is a 400
-            # from the save below, not a possible duplicate.
-            try:
-                instance.full_clean()
-            except ValidationError:
-                found = []
-            else:
-                found = candidates(instance)
+        if allowed in ("true", "1", "yes"):
+            super().perform_create(serializer)
+            return
+        # Saved, then compared: the save validates the record once (one the
+        # rules refuse, such as the same name in other case, is its 400, not a
+        # possible duplicate), and a likely duplicate undoes the save.
+        with transaction.atomic():
+            super().perform_create(serializer)
+            found = candidates(serializer.instance)
             if found:
                 raise DuplicateFound(found, self.request)
-        super().perform_create(serializer)
