@@ -5,6 +5,7 @@ from rest_framework import viewsets
 from crm.core.api.concurrency import ConditionalRequestsMixin
 from crm.core.api.filters import ExchangeRateFilterSet, SectorFilterSet
 from crm.core.api.history import RecordHistoryMixin
+from crm.core.api.query_params import StrictQueryParametersMixin
 from crm.core.api.serializers import ExchangeRateSerializer, SectorSerializer
 from crm.core.deletion import delete_record
 from crm.core.models import ExchangeRate, Sector
@@ -12,6 +13,7 @@ from crm.transfer.api.exports import ExportableListMixin
 
 
 class CRMViewSet(
+    StrictQueryParametersMixin,
     ExportableListMixin,
     RecordHistoryMixin,
     ConditionalRequestsMixin,
