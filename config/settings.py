@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "crm.core.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Outside Idempotency-Key's, whose stored responses keep no counts.
+    "crm.accounts.throttling.RateLimitHeadersMiddleware",
     # Lets history record who made each change (API token users too: DRF sets
     # the user it authenticates on the request).
     "simple_history.middleware.HistoryRequestMiddleware",

@@ -1,14 +1,37 @@
-"""API rate limits: so many requests per token (or per logged-in user) a period."""
+"""API rate limits: so many requests per token (or per logged-in user) a period.
 
+Every API response to a known caller says where they stand: X-RateLimit-Limit
+(requests a window), X-RateLimit-Remaining (left in this one) and
+X-RateLimit-Reset (when it ends, in Unix seconds), so a client can slow down
+before the 429.
+"""
+
+import math
 import time
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from rest_framework import throttling
 from rest_framework.settings import api_settings
 
 from crm.accounts.models import ApiToken
+from crm.core.api.errors import API_PREFIX
 
 SCOPE = "api"
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    limit: int
+    remaining: int
+    reset: float  # Unix time the window ends
+
+    def headers(self):
+        return {
+            "X-RateLimit-Limit": str(self.limit),
+            "X-RateLimit-Remaining": str(self.remaining),
+            "X-RateLimit-Reset": str(math.ceil(self.reset)),
+        }
 
 
 class TokenRateThrottle(throttling.BaseThrottle):
@@ -30,7 +53,7 @@ class TokenRateThrottle(throttling.BaseThrottle):
         limit, period = self.parse_rate(api_settings.DEFAULT_THROTTLE_RATES[SCOPE])
         now = self.timer()
         window = int(now // period)
-        key = f"throttle:{SCOPE}:{client}:{window}"
+        key = self.counter_key(client, window)
         # The key outlives its window a little, so a late increment still finds it.
         cache.add(key, 0, timeout=period + 1)
         try:
@@ -44,10 +67,29 @@ class TokenRateThrottle(throttling.BaseThrottle):
     def wait(self):
         return self.retry_after
 
+    def status(self, request):
+        """The caller's RateLimit now, or None for an unknown caller."""
+        client = self.client_key(request)
+        if client is None:
+            return None
+        limit, period = self.parse_rate(api_settings.DEFAULT_THROTTLE_RATES[SCOPE])
+        window = int(self.timer() // period)
+        used = cache.get(self.counter_key(client, window), 0)
+        return RateLimit(
+            limit=limit, remaining=max(limit - used, 0), reset=(window + 1) * period
+        )
+
+    @staticmethod
+    def counter_key(client, window):
+        return f"throttle:{SCOPE}:{client}:{window}"
+
     def client_key(self, request):
-        if isinstance(request.auth, ApiToken):
+        # A DRF request, or the Django request it authenticated (DRF sets
+        # `user` and `auth` on both).
+        if isinstance(getattr(request, "auth", None), ApiToken):
             return f"token-{request.auth.pk}"
-        if request.user and request.user.is_authenticated:
+        user = getattr(request, "user", None)
+        if user and user.is_authenticated:
             return f"user-{request.user.pk}"
         # Anonymous requests get their 401 before any throttle runs.
         return None
@@ -57,3 +99,25 @@ class TokenRateThrottle(throttling.BaseThrottle):
         """'6000/minute' -> (6000, 60): requests allowed, period in seconds."""
         count, period = rate.split("/")
         return int(count), {"s": 1, "m": 60, "h": 3600, "d": 86400}[period[0]]
+
+
+class RateLimitHeadersMiddleware:
+    """The caller's X-RateLimit-* headers on every API response.
+
+    Read after the view, once DRF has said who the caller is (a 401 has no
+    caller): one cache read of the counter the throttle increments. A
+    request refused before its credentials are read (413, too many at
+    once) has none.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith(API_PREFIX):
+            status = TokenRateThrottle().status(request)
+            if status is not None:
+                for name, value in status.headers().items():
+                    response[name] = value
+        return response
