@@ -29,6 +29,9 @@ class CRMViewSet(
     answers as CSV or XLSX, every matching row (crm.transfer.api.exports).
     """
 
+    # What a delete refuses beyond the usual, for its description in the schema.
+    deletion_rule = ""
+
     def get_queryset(self):
         # Ethical walls: a hidden record is absent from lists and a 404 on
         # detail and writes, exactly like a record that does not exist.
