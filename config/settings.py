@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # X-RateLimit-* on every API response, those of the next two included.
+    "crm.accounts.throttling.RateLimitHeadersMiddleware",
     "crm.core.api.middleware.RequestBodyLimitMiddleware",
     # Before any database work: a token over its limit costs no query.
     "crm.accounts.concurrent_requests.ConcurrentRequestsLimitMiddleware",
@@ -83,8 +85,6 @@ MIDDLEWARE = [
     "crm.core.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Outside Idempotency-Key's, whose stored responses keep no counts.
-    "crm.accounts.throttling.RateLimitHeadersMiddleware",
     # Lets history record who made each change (API token users too: DRF sets
     # the user it authenticates on the request).
     "simple_history.middleware.HistoryRequestMiddleware",

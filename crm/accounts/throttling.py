@@ -11,9 +11,11 @@ import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.utils.functional import SimpleLazyObject, empty
 from rest_framework import throttling
 from rest_framework.settings import api_settings
 
+from crm.accounts.concurrent_requests import bearer_client
 from crm.accounts.models import ApiToken
 from crm.core.api.errors import API_PREFIX
 
@@ -67,9 +69,9 @@ class TokenRateThrottle(throttling.BaseThrottle):
     def wait(self):
         return self.retry_after
 
-    def status(self, request):
+    def status(self, request, client=None):
         """The caller's RateLimit now, or None for an unknown caller."""
-        client = self.client_key(request)
+        client = client or self.client_key(request)
         if client is None:
             return None
         limit, period = self.parse_rate(api_settings.DEFAULT_THROTTLE_RATES[SCOPE])
@@ -87,7 +89,9 @@ class TokenRateThrottle(throttling.BaseThrottle):
         # A DRF request, or the Django request it authenticated (DRF sets
         # `user` and `auth` on both).
         if isinstance(getattr(request, "auth", None), ApiToken):
-            return f"token-{request.auth.pk}"
+            # The hash of its secret, which a middleware can read from the
+            # header before (or without) looking the token up.
+            return token_client(request.auth.key_hash)
         user = getattr(request, "user", None)
         if user and user.is_authenticated:
             return f"user-{request.user.pk}"
@@ -101,13 +105,19 @@ class TokenRateThrottle(throttling.BaseThrottle):
         return int(count), {"s": 1, "m": 60, "h": 3600, "d": 86400}[period[0]]
 
 
+def token_client(key_hash):
+    return f"token-{key_hash}"
+
+
 class RateLimitHeadersMiddleware:
     """The caller's X-RateLimit-* headers on every API response.
 
-    Read after the view, once DRF has said who the caller is (a 401 has no
-    caller): one cache read of the counter the throttle increments. A
-    request refused before its credentials are read (413, too many at
-    once) has none.
+    Read after the response, at the cost of one cache read of the counter
+    the throttle increments. The caller is the user DRF authenticated or,
+    for a response made before DRF ran (a 413, a replayed Idempotency-Key,
+    too many at once), the bearer token in the header. A 401 has no caller,
+    nor has a session whose user DRF never looked up (that would be a
+    database query, perhaps while the database is down).
     """
 
     def __init__(self, get_response):
@@ -115,9 +125,21 @@ class RateLimitHeadersMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.path.startswith(API_PREFIX):
-            status = TokenRateThrottle().status(request)
-            if status is not None:
-                for name, value in status.headers().items():
-                    response[name] = value
+        if not request.path.startswith(API_PREFIX) or response.status_code == 401:
+            return response
+        throttle = TokenRateThrottle()
+        client = None
+        user = request.__dict__.get("user")
+        if user is None or (
+            isinstance(user, SimpleLazyObject) and user._wrapped is empty
+        ):
+            # Not looked up by DRF: only a bearer token says who called.
+            key_hash = bearer_client(request)
+            client = token_client(key_hash) if key_hash else None
+            if client is None:
+                return response
+        status = throttle.status(request, client)
+        if status is not None:
+            for name, value in status.headers().items():
+                response[name] = value
         return response

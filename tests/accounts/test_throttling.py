@@ -180,3 +180,26 @@ def test_a_caller_without_credentials_gets_none(anonymous_api):
 
     assert response.status_code == 401
     assert "X-RateLimit-Limit" not in response
+
+
+def test_responses_made_before_the_view_get_them_too(
+    api, settings, clock, three_a_minute
+):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+    api.get(URL)
+    body = {"name": "Speech", "slug": "speech"}
+
+    too_large = api.post(URL, {"name": "x" * 200, "slug": "big"})
+    created = api.post(URL, body, HTTP_IDEMPOTENCY_KEY="k1")
+    replayed = api.post(URL, body, HTTP_IDEMPOTENCY_KEY="k1")
+
+    assert too_large.status_code == 413
+    assert rate_headers(too_large)["X-RateLimit-Remaining"] == "2"
+    assert created.status_code == 201
+    assert replayed["Idempotent-Replayed"] == "true"
+    # The replay ran no view, so it used none of the rate.
+    assert rate_headers(replayed) == {
+        "X-RateLimit-Limit": "3",
+        "X-RateLimit-Remaining": "1",
+        "X-RateLimit-Reset": WINDOW_END,
+    }
