@@ -10,6 +10,8 @@ import copy
 from django.db.models import CheckConstraint, Q
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
 from crm.core.api.concurrency import (
@@ -45,6 +47,8 @@ ERRORS = {
     "version of this schema): `Allow` lists those it takes.",
     "406": "No representation this endpoint offers matches `Accept` or `?format=`.",
     "409": "Other records depend on this one; nothing was deleted.",
+    "422": "This `Idempotency-Key` was sent before with another body; nothing "
+    "was done.",
     "412": "The record changed since the version named in `If-Match`; nothing was changed.",
     "413": "The request body is over the size limit "
     "(DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB by default); nothing was read.",
@@ -91,6 +95,24 @@ CONDITIONAL = {
     "destroy": " Send `If-Match` with the record's `ETag`: 412 if it changed "
     "since. A record others depend on is kept: 409 naming them.",
 }
+# Writes that take an Idempotency-Key (crm.integrations.idempotency).
+IDEMPOTENT_METHODS = {"POST", "PATCH"}
+IDEMPOTENT_CONFLICT = (
+    "A request with this `Idempotency-Key` is still running: retry it later."
+)
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="Your unique key for this write (1 to 255 characters), so "
+    "that it can be retried safely: within 24 h the same key and body get the "
+    "first response again (with `Idempotent-Replayed: true`), another body a "
+    "422, and while the first still runs, a 409. Keys are per token.",
+)
+REPLAYED = {
+    "schema": {"type": "string", "enum": ["true"]},
+    "description": "This is the response kept for the request's `Idempotency-Key`.",
+}
 EXPORT = " `?format=csv` or `xlsx` answers every matching row as a file."
 
 
@@ -114,7 +136,10 @@ class CRMAutoSchema(ExportSchemaMixin, AutoSchema):
 
     def get_override_parameters(self):
         # ETag, If-Match and If-None-Match (crm.core.api.concurrency).
-        return [*super().get_override_parameters(), *openapi_headers(self.view)]
+        parameters = [*super().get_override_parameters(), *openapi_headers(self.view)]
+        if self.method in IDEMPOTENT_METHODS:
+            parameters.append(IDEMPOTENCY_KEY)
+        return parameters
 
     def _map_basic_serializer(self, serializer, direction):
         schema = super()._map_basic_serializer(serializer, direction)
@@ -140,10 +165,16 @@ class CRMAutoSchema(ExportSchemaMixin, AutoSchema):
         )
         self.registry.register_on_missing(error)
         for code in self._error_codes():
+            description = ERRORS[code]
+            if code == "409" and self.method in IDEMPOTENT_METHODS:
+                description = IDEMPOTENT_CONFLICT
+            if code in responses and code == "409":
+                # A create's "looks like a duplicate" (crm.transfer.api.duplicates).
+                responses[code]["description"] += f" Or: {description}"
             responses.setdefault(
                 code,
                 {
-                    "description": ERRORS[code],
+                    "description": description,
                     "content": {"application/json": {"schema": error.ref}},
                 },
             )
@@ -151,6 +182,8 @@ class CRMAutoSchema(ExportSchemaMixin, AutoSchema):
             responses.setdefault("304", copy.deepcopy(NOT_MODIFIED))
         for code, response in responses.items():
             response.setdefault("headers", {}).update(self._headers(code))
+            if code.startswith("2") and self.method in IDEMPOTENT_METHODS:
+                response["headers"]["Idempotent-Replayed"] = REPLAYED
             if code != "200" or not self._exports():
                 # Only the list itself is a file (ExportableListMixin): a
                 # create on its URL answers JSON whatever `Accept` says.
@@ -191,6 +224,8 @@ class CRMAutoSchema(ExportSchemaMixin, AutoSchema):
             codes += ["413", "415"]
         if self.method == "DELETE":
             codes.append("409")
+        if self.method in IDEMPOTENT_METHODS:
+            codes += ["409", "422"]
         if conditional_action(self.view) in CONDITIONAL_WRITES:
             codes.append("412")
         return codes
