@@ -3,6 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter, SimpleRouter
 
+from crm.core.api.query_params import StrictAPIRootView
 from crm.core.api.views import ExchangeRateViewSet, SectorViewSet
 from crm.integrations.api.views import ChangesView
 from crm.integrations.api.webhooks import WebhookEndpointViewSet
@@ -15,6 +16,7 @@ from crm.portfolio.api.views import (
 )
 
 router = DefaultRouter()
+router.APIRootView = StrictAPIRootView
 router.register("sectors", SectorViewSet, basename="sector")
 router.register("exchange-rates", ExchangeRateViewSet, basename="exchange-rate")
 router.register("investors", InvestorViewSet, basename="investor")

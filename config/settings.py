@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # X-RateLimit-* on every API response, those of the next two included.
+    "crm.accounts.throttling.RateLimitHeadersMiddleware",
     "crm.core.api.middleware.RequestBodyLimitMiddleware",
     # Before any database work: a token over its limit costs no query.
     "crm.accounts.concurrent_requests.ConcurrentRequestsLimitMiddleware",
@@ -285,11 +287,9 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
     ],
-    "DEFAULT_PARSER_CLASSES": [
-        "crm.core.api.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON bodies only: any other Content-Type is a 415. (The browsable API
+    # then offers its raw JSON form, not the HTML form, which posts form data.)
+    "DEFAULT_PARSER_CLASSES": ["crm.core.api.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "crm.core.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "crm.core.api.schema.CRMAutoSchema",

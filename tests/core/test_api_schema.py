@@ -85,3 +85,122 @@ def test_a_user_in_no_group_may_read_neither_the_schema_nor_the_docs(client):
 
 def test_a_superuser_in_no_group_reads_the_schema(admin_api):
     assert admin_api.get("/api/v1/schema/", {"format": "json"}).status_code == 200
+
+
+def operations(schema):
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            yield path, method, operation
+
+
+def test_the_schema_passes_openapi_spec_validator(schema):
+    import json
+
+    from drf_spectacular.renderers import OpenApiJsonRenderer
+    from openapi_spec_validator import validate
+
+    validate(json.loads(OpenApiJsonRenderer().render(schema)))
+
+
+def test_every_field_a_response_always_holds_is_required(schema):
+    for name, component in schema["components"]["schemas"].items():
+        if name.endswith("Request") or name == "Error":
+            continue  # request bodies; an error holds `detail` or fields
+        properties = set(component.get("properties", {}))
+        assert properties <= set(component.get("required", [])), name
+    assert set(
+        schema["components"]["schemas"]["PaginatedInvestorList"]["required"]
+    ) == {
+        "count",
+        "next",
+        "previous",
+        "results",
+    }
+
+
+def test_every_operation_documents_the_protocol_errors_and_headers(schema):
+    rate_limit = {"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"}
+    for path, method, operation in operations(schema):
+        responses = operation["responses"]
+        where = (method, path)
+        assert {"405", "406", "429", "503"} <= set(responses), where
+        if "requestBody" in operation:
+            assert {"413", "415"} <= set(responses), where
+        assert "Allow" in responses["405"]["headers"], where
+        assert "Retry-After" in responses["429"]["headers"], where
+        assert "Retry-After" in responses["503"]["headers"], where
+        for code, response in responses.items():
+            if code.startswith("2") or code in ("400", "403", "404", "409", "412"):
+                assert rate_limit <= set(response["headers"]), (code, *where)
+        if "201" in responses:
+            assert "Location" in responses["201"]["headers"], where
+        if method == "get" and path.endswith("{id}/") and "webhooks" not in path:
+            assert "ETag" in responses["200"]["headers"], where
+    assert schema["components"]["headers"]["Location"]["required"] is True
+
+
+def test_each_operation_has_its_own_description(schema):
+    for path, methods in schema["paths"].items():
+        descriptions = [operation["description"] for operation in methods.values()]
+        assert len(set(descriptions)) == len(descriptions), path
+        if "get" in methods and "{" not in path and path != "/api/v1/changes/":
+            assert "delet" not in methods["get"]["description"].lower(), path
+    assert schema["paths"]["/api/v1/investors/{id}/"]["delete"]["description"].endswith(
+        "An investor with stakes, logged interactions or deal notes is kept "
+        "(409); otherwise its contacts go with it."
+    )
+
+
+def test_a_create_answers_json_only_and_a_list_also_files(schema):
+    investors = schema["paths"]["/api/v1/investors/"]
+
+    assert list(investors["post"]["responses"]["201"]["content"]) == [
+        "application/json"
+    ]
+    assert "text/csv" in investors["get"]["responses"]["200"]["content"]
+
+
+@pytest.mark.parametrize(
+    ("component", "field", "accepted", "refused"),
+    [
+        (
+            "StakeRequest",
+            "amount",
+            ["0", "12.5", "1" * 18 + ".25"],
+            ["-1", "1" * 19, "1.234", "", "."],
+        ),
+        ("StakeRequest", "ownership_pct", ["100", "12.25"], ["-3", "1000", "1.234"]),
+        (
+            "ExchangeRateRequest",
+            "usd_per_unit",
+            ["0.1234567891"],
+            ["-1", "1.12345678912"],
+        ),
+        ("Stake", "amount", ["12.50"], ["12.5", "-1.00"]),
+        ("Investor", "total_stake_usd", ["0.00", "-5.00"], ["0", "1.5"]),
+    ],
+)
+def test_decimal_patterns_match_what_the_field_takes_or_gives(
+    schema, component, field, accepted, refused
+):
+    import re
+
+    pattern = re.compile(
+        schema["components"]["schemas"][component]["properties"][field]["pattern"]
+    )
+
+    assert all(pattern.search(value) for value in accepted)
+    assert not any(pattern.search(value) for value in refused)
+
+
+def test_a_stake_as_served_matches_its_patterns(api, schema):
+    import re
+
+    from tests.factories import StakeFactory
+
+    stake = StakeFactory(amount="1500000.5", ownership_pct="12.5", currency="USD")
+    body = api.get(f"/api/v1/stakes/{stake.pk}/").json()
+
+    properties = schema["components"]["schemas"]["Stake"]["properties"]
+    for name in ("amount", "amount_usd", "ownership_pct"):
+        assert re.search(properties[name]["pattern"], body[name]), (name, body[name])

@@ -817,10 +817,11 @@ def test_a_filtered_list_takes_the_same_queries_whatever_its_length(
     assert len(response.json()["results"]) == 3
 
 
-def test_a_detail_ignores_the_lists_query_parameters(api, investors):
+def test_a_detail_refuses_the_lists_query_parameters(api, investors):
+    # Issue 12: a filter a detail does not apply is named, not ignored.
     investor = Investor.objects.order_by("pk").first()
 
     response = api.get(f"{URL}{investor.pk}/", {"country": "ZZ", "sector": "nope"})
 
-    assert response.status_code == 200
-    assert response.json()["id"] == investor.pk
+    assert response.status_code == 400
+    assert set(response.json()) == {"country", "sector"}

@@ -48,6 +48,12 @@ class PageNumberPagination(pagination.PageNumberPagination):
         self.check_depth(request)
         return super().paginate_queryset(queryset, request, view)
 
+    def get_paginated_response_schema(self, schema):
+        # Every page has all four keys; `next` and `previous` may be null.
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["required"] = ["count", "next", "previous", "results"]
+        return paginated
+
     def check_depth(self, request):
         try:
             number = int(request.query_params.get(self.page_query_param, 1))

@@ -5,6 +5,7 @@ from rest_framework import viewsets
 from crm.core.api.concurrency import ConditionalRequestsMixin
 from crm.core.api.filters import ExchangeRateFilterSet, SectorFilterSet
 from crm.core.api.history import RecordHistoryMixin
+from crm.core.api.query_params import StrictQueryParametersMixin
 from crm.core.api.serializers import ExchangeRateSerializer, SectorSerializer
 from crm.core.deletion import delete_record
 from crm.core.models import ExchangeRate, Sector
@@ -12,6 +13,7 @@ from crm.transfer.api.exports import ExportableListMixin
 
 
 class CRMViewSet(
+    StrictQueryParametersMixin,
     ExportableListMixin,
     RecordHistoryMixin,
     ConditionalRequestsMixin,
@@ -26,6 +28,9 @@ class CRMViewSet(
     lists the record's changes (see crm.core.api.history). A list also
     answers as CSV or XLSX, every matching row (crm.transfer.api.exports).
     """
+
+    # What a delete refuses beyond the usual, for its description in the schema.
+    deletion_rule = ""
 
     def get_queryset(self):
         # Ethical walls: a hidden record is absent from lists and a 404 on

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from crm.accounts.permissions import ReadOnlyTokens
+from crm.core.api.query_params import LIST, ONE, StrictQueryParametersMixin
 from crm.integrations import feed, resources
 from crm.integrations.api.serializers import ChangesPageSerializer
 
@@ -18,7 +19,7 @@ class Gone(exceptions.APIException):
     default_code = "gone"
 
 
-class ChangesView(APIView):
+class ChangesView(StrictQueryParametersMixin, APIView):
     """Every create, update and delete of the resources you may read, in commit order.
 
     Start with `after=0`, apply each change (created and updated: store
@@ -41,9 +42,11 @@ class ChangesView(APIView):
             ),
             OpenApiParameter(
                 "resource",
-                OpenApiTypes.STR,
-                description="Resources, comma-separated (e.g. investors,stakes); "
-                "every one you may read by default.",
+                {"type": "array", "items": {"type": "string"}},
+                explode=False,
+                description="Resources, any of: comma-separated (e.g. "
+                "investors,stakes) or the parameter repeated; every one you may "
+                "read by default.",
             ),
             OpenApiParameter(
                 "limit",
@@ -75,6 +78,14 @@ class ChangesView(APIView):
                 status=status.HTTP_410_GONE,
             )
         return Response(ChangesPageSerializer(page).data)
+
+    def query_parameters(self):
+        return {
+            **super().query_parameters(),
+            "after": ONE,
+            "resource": LIST,
+            "limit": ONE,
+        }
 
     def _integer(self, name, default, least, most):
         raw = self.request.query_params.get(name)

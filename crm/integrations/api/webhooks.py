@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from crm.core.api.pagination import PageNumberPagination
+from crm.core.api.query_params import StrictQueryParametersMixin
 from crm.integrations import destinations, webhooks
 from crm.integrations.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
@@ -124,6 +125,7 @@ class WebhookDeliverySerializer(serializers.ModelSerializer):
 
 
 class WebhookEndpointViewSet(
+    StrictQueryParametersMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,

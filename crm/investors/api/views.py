@@ -9,11 +9,12 @@ from crm.transfer.api.merging import MergeMixin
 
 
 class InvestorViewSet(MergeMixin, DuplicateCheckMixin, CRMViewSet):
-    """Investors with their stake totals, portfolio size and last contact.
+    """Investors with their stake totals, portfolio size and last contact."""
 
-    Deleting an investor that has stakes, logged interactions or deal notes
-    is refused with 409; its contacts go with it otherwise.
-    """
+    deletion_rule = (
+        "An investor with stakes, logged interactions or deal notes is kept "
+        "(409); otherwise its contacts go with it."
+    )
 
     queryset = Investor.objects.prefetch_related("sectors")
     serializer_class = InvestorSerializer
@@ -26,7 +27,9 @@ class InvestorViewSet(MergeMixin, DuplicateCheckMixin, CRMViewSet):
 
 
 class ContactViewSet(MergeMixin, DuplicateCheckMixin, CRMViewSet):
-    """People at investors; one present at a logged interaction cannot be deleted."""
+    """People at investors."""
+
+    deletion_rule = "A person present at a logged interaction is kept (409)."
 
     queryset = Contact.objects.all()
     serializer_class = ContactSerializer

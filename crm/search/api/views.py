@@ -1,17 +1,18 @@
 """GET /api/v1/search/?q=: the admin's search box over the API."""
 
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from crm.accounts.permissions import ReadOnlyTokens
+from crm.core.api.query_params import LIST, ONE, StrictQueryParametersMixin
 from crm.search.api.serializers import (
     SearchQuerySerializer,
     SearchResponseSerializer,
 )
-from crm.search.search import kinds_for, search
+from crm.search.search import KINDS, kinds_for, search
 
 
 class MayViewSomething(permissions.BasePermission):
@@ -23,7 +24,7 @@ class MayViewSomething(permissions.BasePermission):
         return bool(kinds_for(request.user))
 
 
-class SearchView(APIView):
+class SearchView(StrictQueryParametersMixin, APIView):
     """Investors, people, companies, rounds and deal notes matching `q`.
 
     Each kind the user may view (model view permission), best matches first;
@@ -36,8 +37,24 @@ class SearchView(APIView):
         MayViewSomething,
     ]
 
+    def query_parameters(self):
+        return {**super().query_parameters(), "q": ONE, "kind": LIST, "limit": ONE}
+
     @extend_schema(
-        parameters=[SearchQuerySerializer],
+        parameters=[
+            SearchQuerySerializer,
+            # Read as text (comma-separated) by the serializer; documented as
+            # the list it is, which may also be given by repeating it.
+            OpenApiParameter(
+                "kind",
+                {
+                    "type": "array",
+                    "items": {"type": "string", "enum": [kind.name for kind in KINDS]},
+                },
+                explode=False,
+                description=SearchQuerySerializer().fields["kind"].help_text,
+            ),
+        ],
         responses=SearchResponseSerializer,
         operation_id="search",
     )

@@ -6,6 +6,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import APIException
 
+from crm.core.api.query_params import ONE
 from crm.transfer.duplicates import candidates
 
 ALLOW_DUPLICATE = "allow_duplicate"
@@ -45,6 +46,12 @@ class DuplicateCheckMixin:
     )
     def create(self, request, *args, **kwargs):
         return super().create(request, *args, **kwargs)
+
+    def query_parameters(self):
+        accepted = super().query_parameters()
+        if self.action == "create":
+            accepted[ALLOW_DUPLICATE] = ONE
+        return accepted
 
     def perform_create(self, serializer):
         allowed = self.request.query_params.get(ALLOW_DUPLICATE, "").lower()
