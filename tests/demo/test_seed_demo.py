@@ -27,6 +27,7 @@ RECORD_COUNT = sum(
         data.ROUNDS,
         data.STAKES,
         data.INTERACTIONS,
+        data.RECENT_INTERACTIONS,
         data.DEAL_NOTES,
     )
 )
