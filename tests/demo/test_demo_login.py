@@ -1,26 +1,19 @@
 """The demo login (ensure_demo_login) and the investors and follow-ups the demo data gives it."""
 
 import datetime
-from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.utils import timezone
 
 from crm.demo.loading import load_demo_login_data
 from crm.notes.models import Interaction
 from tests.admin_pages import changelist_url, listed
+from tests.demo.conftest import run
 
 pytestmark = pytest.mark.django_db
 
 DAY = datetime.timedelta(days=1)
-
-
-def run(*args):
-    out = StringIO()
-    call_command(*args, stdout=out)
-    return out.getvalue().splitlines()
 
 
 def follow_ups_of(username):
@@ -30,13 +23,6 @@ def follow_ups_of(username):
             logged_by__username=username, follow_up_on__isnull=False
         )
     }
-
-
-@pytest.fixture
-def make_run():
-    """What `make run` does: the demo data, then the demo login."""
-    run("seed_demo")
-    return run("ensure_demo_login")
 
 
 def test_the_demo_login_gets_follow_ups_overdue_due_and_coming_up(make_run):
