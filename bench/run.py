@@ -13,13 +13,16 @@ One process, on PostgreSQL:
    against a naive DRF implementation (bench.naive) and against the same
    request on the copy; the admin changelists the same way. Requests are
    made as a Deal-team user who is in no team (ethical walls make figures
-   depend on the user).
+   depend on the user); the dashboard (B1) as the one who owns the most
+   investors. The daily screen (B1 dashboard, B2 a 500-investor board, Q2/Q3
+   the search box) is measured like the admin, without a naive twin.
    Rounds: 20 (3 at small scale), fewer (at least 5) if they would take
    longer than --budget-minutes (8).
 3. Counts each request's queries. Lists and details must take as many
    queries beyond authentication (the token or session, the user, its
    permissions) whatever the page size, filters and table size, and at most
-   3; admin changelists at most 8 beyond authentication.
+   3; admin changelists at most 8 beyond authentication; the daily screen
+   within the limits of bench.probes.COUNT_GROUPS.
 4. Serves the app with gunicorn and sends a fixed request rate
    (bench.http_load).
 5. Prints one Markdown table, the machine, and every target's verdict;
@@ -66,6 +69,9 @@ DEFAULTS = {
 }
 API_KEYS = ["L1", "L1 superuser", "D1", "S1", "S1 deep", "I1", "Q1"]
 ADMIN_KEYS = ["A1", "A2", "A3", "A4"]
+# The daily screen: dashboard, a round's board, the search box (admin, API).
+SCREEN_KEYS = ["B1", "B2", "Q2", "Q3"]
+SCREEN_P95_MS = {"B1": 300, "B2": 200, "Q2": 50, "Q3": 50}
 HTTP_KEYS = ["L1", "D1", "S1", "S1 deep", "I1", "Q1"]
 
 
@@ -178,7 +184,7 @@ def capture_all(full, probes):
     """Each measured request's statements and query counts on the full data set,
     and notes where its naive twin answers other rows or figures."""
     statements, queries, notes = {}, {}, []
-    for key in [*API_KEYS, *ADMIN_KEYS]:
+    for key in [*API_KEYS, *ADMIN_KEYS, *SCREEN_KEYS]:
         statements[key], response = probes.capture(full, key)
         auth = sum(statement.authenticates for statement in statements[key])
         queries[key] = f"{auth} + {len(statements[key]) - auth}"
@@ -204,7 +210,7 @@ def choose_rounds(args, built):
 def explain_all(full, statements, probes):
     """Write each request's slowest statement and plan to plans.txt; summaries."""
     plans, dominant = [], {}
-    for key in [*API_KEYS, *ADMIN_KEYS]:
+    for key in [*API_KEYS, *ADMIN_KEYS, *SCREEN_KEYS]:
         seconds, statement = probes.slowest_statement(full.raw, statements[key])
         if statement is None:
             continue
@@ -274,7 +280,10 @@ def table(args, full, copy, by_variant, queries, rounds, load, probes):
         f"{args.copy_percent}% of the data.",
         "",
         *report.measurement_rows(
-            [*API_KEYS, *ADMIN_KEYS], by_variant, queries, probes.DESCRIPTIONS
+            [*API_KEYS, *ADMIN_KEYS, *SCREEN_KEYS],
+            by_variant,
+            queries,
+            probes.DESCRIPTIONS,
         ),
         *report.http_row(load),
         "",
@@ -328,6 +337,13 @@ def targets(by_variant, load, full_set):
         p95 = report.quantile(by_variant[key]["api"].times, 0.95) * 1000
         verdicts.append(
             report.Verdict(f"admin p95, {key}", f"{p95:.0f} ms", "< 200 ms", p95 < 200)
+        )
+    for key, limit in SCREEN_P95_MS.items():
+        p95 = report.quantile(by_variant[key]["api"].times, 0.95) * 1000
+        verdicts.append(
+            report.Verdict(
+                f"p95 in-process, {key}", f"{p95:.0f} ms", f"< {limit} ms", p95 < limit
+            )
         )
     if load is not None:
         p95 = report.quantile(load.latencies, 0.95) * 1000
