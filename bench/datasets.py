@@ -34,6 +34,9 @@ COUNTED_TABLES = {
     "interactions": "notes_interaction",
 }
 MARKER_TABLE = "bench_dataset"
+# The round the benchmark adds for its board probe (bench.probes): its
+# stakes are the benchmark's, not the generated data set's.
+BOARD_ROUND = "Bench board"
 
 
 @dataclass(frozen=True)
@@ -176,7 +179,15 @@ def marker_matches(connection, marker, expected):
     # Rows added or deleted since (a test, a hand edit) void the marker.
     for name, table in COUNTED_TABLES.items():
         query = sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(table))
-        if connection.execute(query).fetchone()[0] != expected["sizes"][name]:
+        params = []
+        if name == "stakes":
+            query = sql.SQL(
+                "SELECT count(*) FROM portfolio_stake WHERE round_id IS NULL "
+                "OR round_id NOT IN "
+                "(SELECT id FROM portfolio_fundinground WHERE name = %s)"
+            )
+            params = [BOARD_ROUND]
+        if connection.execute(query, params).fetchone()[0] != expected["sizes"][name]:
             return False
     return True
 

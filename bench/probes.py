@@ -12,6 +12,7 @@ The copy is reached by pointing the "default" connection at the "copy"
 alias for the request (`using`), so the app's code runs unchanged.
 """
 
+import datetime
 import gc
 import json
 import math
@@ -20,6 +21,7 @@ import re
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
 from urllib.parse import urlsplit
 
 import psycopg
@@ -30,13 +32,16 @@ from django.db.models import Count, Q
 from django.http import QueryDict
 from django.test import Client
 
-from bench.datasets import Dataset
+from bench.datasets import BOARD_ROUND, Dataset
 from crm.accounts.models import ApiToken
 from crm.accounts.services import api_token_create
 from crm.core.api.pagination import keyset_cursor
 from crm.core.models import Team
+from crm.investors.models import Investor
 from crm.portfolio.api.filters import StakeFilterSet
-from crm.portfolio.models import Stake
+from crm.portfolio.fundraising import COLUMNS
+from crm.portfolio.models import Company, FundingRound, Stake
+from crm.portfolio.services import round_save, stake_save
 
 # The users the benchmark measures as. Ethical walls make lists and figures
 # depend on the user: the Deal-team user is in no team, so it sees no
@@ -73,6 +78,11 @@ FROM = re.compile(r'(?:FROM|UPDATE|INTO)\s+"([^"]+)"')
 
 PAGE_SIZE = 50
 DEEP_PAGE = 0.9
+# Investors on the measured round's board (B2), fewer on a data set with fewer.
+BOARD_STAKES = 500
+# The cadence given to the dashboard user's investors (generate_data sets
+# none), so that "going cold" has investors to weigh.
+DASHBOARD_CADENCE_DAYS = 90
 
 
 class BenchError(Exception):
@@ -131,6 +141,9 @@ class Target:
     member_api: Client = None
     member_admin: Client = None
     superuser_admin: Client = None
+    # The admin, logged in as the deal-team user who owns the most investors
+    # (the dashboard's follow-ups, investors going cold and rounds are theirs).
+    dashboard_admin: Client = None
     raw: psycopg.Connection = None
     paths: dict = field(default_factory=dict)
 
@@ -191,6 +204,9 @@ def prepare(target):
         target.member_admin.force_login(member)
         target.superuser_admin = Client()
         target.superuser_admin.force_login(superuser)
+        target.dashboard_admin = Client()
+        target.dashboard_admin.force_login(dashboard_user())
+        ensure_board_round()
     target.raw = psycopg.connect(
         target.dataset.conninfo(),
         autocommit=True,
@@ -218,6 +234,65 @@ def team_member(User):
     Team.members.through.objects.filter(user=member).delete()
     team.members.add(member)
     return member
+
+
+def dashboard_user():
+    """The deal-team user who owns the most investors, with a cadence on each."""
+    user = (
+        get_user_model()
+        .objects.filter(groups__name=DEAL_TEAM_GROUP, is_superuser=False)
+        .annotate(owned=Count("owned_investors"))
+        .order_by("-owned", "id")
+        .first()
+    )
+    # A bench fixture, not an edit: no history, no figures depend on it.
+    Investor.objects.filter(owner=user, contact_cadence_days__isnull=True).update(
+        contact_cadence_days=DASHBOARD_CADENCE_DAYS
+    )
+    return user
+
+
+def ensure_board_round():
+    """The open round whose board B2 measures, with BOARD_STAKES investors in every column.
+
+    Made once per data set through the stake service (figures and history
+    follow); bench.datasets leaves its stakes out of the data set's count.
+    """
+    company = Company.objects.order_by("id").first()
+    round_ = FundingRound.objects.filter(company=company, name=BOARD_ROUND).first()
+    if round_ is None:
+        round_ = round_save(
+            funding_round=FundingRound(
+                company=company,
+                name=BOARD_ROUND,
+                stage=FundingRound.Stage.SERIES_C,
+                status=FundingRound.Status.OPEN,
+                currency="USD",
+                target_amount=Decimal(BOARD_STAKES * 10_000_000),
+                announced_on=datetime.date.today(),
+            )
+        )
+    wanted = min(BOARD_STAKES, Investor.objects.count())
+    missing = wanted - Stake.objects.filter(round=round_).count()
+    if missing <= 0:
+        return round_
+    investors = Investor.objects.exclude(stakes__round=round_).order_by("id")
+    for index, investor in enumerate(investors[:missing]):
+        stake_save(
+            stake=Stake(
+                investor=investor,
+                company=company,
+                round=round_,
+                # Some cards without an amount yet, as on a real board.
+                amount=Decimal((index % 20) * 1_000_000) or None,
+                currency="USD",
+                status=COLUMNS[index % len(COLUMNS)],
+                is_lead=index == 0,
+                as_of=round_.announced_on,
+                source="The benchmark's board round.",
+            )
+        )
+    return round_
 
 
 def typical(raw, table, column):
@@ -254,6 +329,13 @@ ADMIN_PATHS = {
     "A3": "/admin/notes/interaction/",
     "A4": "/admin/notes/interaction/?occurred_at__year=2024&occurred_at__month=6",
 }
+# The deal team's daily screen: the dashboard, a round's board, the search box.
+SCREEN_PATHS = {
+    "B1": "/admin/",
+    "B2": "/admin/portfolio/fundinground/{board_round}/board/",
+    "Q2": "/admin/search/?q=harbour",
+    "Q3": "/api/v1/search/?q=harbour",
+}
 DESCRIPTIONS = {
     "L1": "investors: sector + country + stake_min, by -total_stake_usd",
     "L2": "investors: total_stake_min, by -largest_stake_usd",
@@ -267,6 +349,10 @@ DESCRIPTIONS = {
     "A2": "admin stakes, sector filter",
     "A3": "admin interactions, date hierarchy (years)",
     "A4": "admin interactions, date hierarchy drilled to a month",
+    "B1": "dashboard (admin index) of the user owning the most investors",
+    "B2": f"a round's fundraising board, {BOARD_STAKES} investors",
+    "Q2": 'admin search box, every kind ("harbour")',
+    "Q3": 'search API, every kind ("harbour")',
 }
 # The list, filter and order probes measured again as the other kinds of
 # user: "<key> team" (in the team with the most confidential rounds) and
@@ -293,6 +379,13 @@ def by_user(keys):
 
 # Query-count checks: each group's requests must run as many queries beyond
 # authentication as each other, on both data sets, and at most `limit`.
+# The dashboard: the follow-ups, the open rounds, the investors going cold,
+# one query per chart (four) and the admin's recent actions. The board: the
+# round with its progress, its stakes with their dates. The search: one
+# query per kind of record (investors, people, companies, rounds, notes).
+DASHBOARD_QUERIES = 8
+BOARD_QUERIES = 2
+SEARCH_QUERIES = 5
 COUNT_GROUPS = {
     "investor list": (
         3,
@@ -329,6 +422,10 @@ COUNT_GROUPS = {
         ],
     ),
     **{f"admin {key}": (8, by_user([key])) for key in ADMIN_PATHS},
+    "dashboard": (DASHBOARD_QUERIES, ["B1"]),
+    "board": (BOARD_QUERIES, ["B2", "small board"]),
+    "admin search": (SEARCH_QUERIES, ["Q2", "/admin/search/?q=zqxw"]),
+    "search API": (SEARCH_QUERIES, ["Q3", "/api/v1/search/?q=zqxw"]),
 }
 
 
@@ -342,13 +439,27 @@ def fill_paths(target):
         "first_investor": target.raw.execute(
             "SELECT min(id) FROM investors_investor"
         ).fetchone()[0],
+        "board_round": target.raw.execute(
+            "SELECT id FROM portfolio_fundinground WHERE name = %s", [BOARD_ROUND]
+        ).fetchone()[0],
+        # An open round of few investors, for the board's query count.
+        "small_board_round": target.raw.execute(
+            "SELECT min(round_id) FROM portfolio_stake s "
+            "JOIN portfolio_fundinground r ON r.id = s.round_id "
+            "WHERE NOT r.confidential AND r.name <> %s",
+            [BOARD_ROUND],
+        ).fetchone()[0],
     }
     values["deep_page"], values["deep_cursor"] = deep_cursor(target, API_PATHS["S1"])
     target.paths = {
         **{key: path.format(**values) for key, path in API_PATHS.items()},
         **FIGURE_PATHS,
         **ADMIN_PATHS,
+        **{key: path.format(**values) for key, path in SCREEN_PATHS.items()},
         "first investor": f"/api/v1/investors/{values['first_investor']}/",
+        "small board": SCREEN_PATHS["B2"].format(
+            board_round=values["small_board_round"]
+        ),
     }
     for key in BY_USER_KEYS:
         for kind in USER_KINDS:
@@ -379,8 +490,10 @@ def deep_cursor(target, path):
 
 
 def client_for(target, key):
+    if key == "B1":
+        return target.dashboard_admin
     base, _, kind = key.partition(" ")
-    admin = base in ADMIN_PATHS
+    admin = base in ADMIN_PATHS or path_of(target, key).startswith("/admin/")
     if kind == "superuser":
         return target.superuser_admin if admin else target.superuser_api
     if kind == "team":
@@ -467,7 +580,7 @@ def build_probes(full, copy, statements):
         return Probe(key, "floor", lambda: replay(full.raw, statements[key]))
 
     probes = []
-    for key in by_user([*API_PATHS, *FIGURE_PATHS, *ADMIN_PATHS]):
+    for key in [*by_user([*API_PATHS, *FIGURE_PATHS, *ADMIN_PATHS]), *SCREEN_PATHS]:
         probes.append(get(key, "api", full, client_for(full, key), full.paths[key]))
         if key.endswith(tuple(f" {kind}" for kind in USER_KINDS)):
             continue

@@ -16,12 +16,16 @@ One process, on PostgreSQL:
    depend on the user); the list, filter and order requests also as a
    member of the team with the most confidential rounds ("<key> team") and
    as a superuser ("<key> superuser"), API time and query counts.
+   depend on the user); the dashboard (B1) as the one who owns the most
+   investors. The daily screen (B1 dashboard, B2 a 500-investor board, Q2/Q3
+   the search box) is measured like the admin, without a naive twin.
    Rounds: 20 (3 at small scale), fewer (at least 5) if they would take
    longer than --budget-minutes (8).
 3. Counts each request's queries. Lists and details must take as many
    queries beyond authentication (the token or session, the user, its
    permissions) whatever the page size, filters and table size, and at most
-   3; admin changelists at most 8 beyond authentication.
+   3; admin changelists at most 8 beyond authentication; the daily screen
+   within the limits of bench.probes.COUNT_GROUPS.
 4. Serves the app with gunicorn and sends a fixed request rate
    (bench.http_load).
 5. Prints one Markdown table, the machine, and every target's verdict;
@@ -72,6 +76,9 @@ FIGURE_KEYS = ["L2", "C1"]
 ADMIN_KEYS = ["A1", "A2", "A3", "A4"]
 # Keys of the list, filter and order probes measured per kind of user.
 LIST_KEYS = ["L1", "L2", "C1"]
+# The daily screen: dashboard, a round's board, the search box (admin, API).
+SCREEN_KEYS = ["B1", "B2", "Q2", "Q3"]
+SCREEN_P95_MS = {"B1": 300, "B2": 200, "Q2": 50, "Q3": 50}
 HTTP_KEYS = ["L1", "D1", "S1", "S1 deep", "I1", "Q1"]
 
 
@@ -197,7 +204,7 @@ def capture_all(full, probes):
 
 def measured_keys(probes):
     """Every measurement, each list's other users right after it."""
-    return probes.by_user([*API_KEYS, *FIGURE_KEYS, *ADMIN_KEYS])
+    return [*probes.by_user([*API_KEYS, *FIGURE_KEYS, *ADMIN_KEYS]), *SCREEN_KEYS]
 
 
 def choose_rounds(args, built):
@@ -347,6 +354,13 @@ def targets(by_variant, load, full_set):
         p95 = report.quantile(by_variant[key]["api"].times, 0.95) * 1000
         verdicts.append(
             report.Verdict(f"admin p95, {key}", f"{p95:.0f} ms", "< 200 ms", p95 < 200)
+        )
+    for key, limit in SCREEN_P95_MS.items():
+        p95 = report.quantile(by_variant[key]["api"].times, 0.95) * 1000
+        verdicts.append(
+            report.Verdict(
+                f"p95 in-process, {key}", f"{p95:.0f} ms", f"< {limit} ms", p95 < limit
+            )
         )
     if load is not None:
         p95 = report.quantile(load.latencies, 0.95) * 1000

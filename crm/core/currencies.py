@@ -1,4 +1,4 @@
-"""ISO 4217 currency codes, as choices for every currency field."""
+"""ISO 4217 currency codes, as choices for every currency field: the most used first."""
 
 # Active ISO 4217 codes. An amount in any of these is accepted as long as an
 # exchange rate to USD is on file for its date (see crm.core.fx).
@@ -160,6 +160,16 @@ ISO_4217_CODES = [
     "ZWG",
 ]
 
-CURRENCY_CHOICES = [(code, code) for code in ISO_4217_CODES]
+# The currencies the deal team uses most, in the order a select offers them:
+# the rest follow alphabetically, so the common ones need no scrolling.
+MOST_USED = ["USD", "CNY", "HKD", "EUR", "GBP", "JPY", "SGD"]
+
+CURRENCY_CHOICES = [
+    (code, code)
+    for code in [
+        *MOST_USED,
+        *(code for code in ISO_4217_CODES if code not in MOST_USED),
+    ]
+]
 
 USD = "USD"

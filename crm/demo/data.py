@@ -98,6 +98,10 @@ USERS = [
     },
 ]
 USER_GROUP = "Deal team"
+# The demo login (`manage.py ensure_demo_login`), a superuser: "you" in the
+# demo. It owns some investors (`"owner": DEMO_LOGIN`), once it exists: the
+# data set is usually loaded first, and the login picks them up when created.
+DEMO_LOGIN = "demo"
 
 INVESTORS = [
     {
@@ -109,6 +113,7 @@ INVESTORS = [
         "description": "E-commerce and cloud group; led SenseTime's April 2018 round.",
         "sectors": ["artificial-intelligence", "e-commerce", "fintech"],
         "owner": "ana.lima",
+        "contact_cadence_days": 30,
     },
     {
         "name": "Fidelity International",
@@ -119,6 +124,7 @@ INVESTORS = [
         "description": "Asset manager; joined SenseTime's May 2018 extension.",
         "sectors": ["artificial-intelligence", "semiconductors", "fintech"],
         "owner": "ben.okafor",
+        "contact_cadence_days": 60,
     },
     {
         "name": "Silver Lake Partners",
@@ -129,6 +135,7 @@ INVESTORS = [
         "description": "Technology private equity; joined SenseTime's May 2018 extension.",
         "sectors": ["artificial-intelligence", "semiconductors", "fintech"],
         "owner": "ben.okafor",
+        "contact_cadence_days": 90,
     },
     {
         "name": "HOPU Capital",
@@ -137,7 +144,8 @@ INVESTORS = [
         "city": "Beijing",
         "description": "Chinese private equity; joined SenseTime's May 2018 extension and invests in renminbi.",
         "sectors": ["artificial-intelligence", "fintech"],
-        "owner": "ana.lima",
+        "owner": DEMO_LOGIN,
+        "contact_cadence_days": 30,
     },
     {
         "name": "SoftBank Vision Fund",
@@ -154,7 +162,8 @@ INVESTORS = [
         "check_size_min_usd": Decimal("100000000"),
         "check_size_max_usd": Decimal("5000000000"),
         "aum_usd": Decimal("93000000000"),
-        "owner": "ana.lima",
+        "owner": DEMO_LOGIN,
+        "contact_cadence_days": 30,
     },
     {
         "name": "CDH Investments",
@@ -163,7 +172,8 @@ INVESTORS = [
         "city": "Beijing",
         "description": "Chinese private equity and venture investor.",
         "sectors": ["artificial-intelligence", "e-commerce"],
-        "owner": "ben.okafor",
+        "owner": DEMO_LOGIN,
+        "contact_cadence_days": 90,
     },
     {
         "name": "Qualcomm Ventures",
@@ -173,7 +183,8 @@ INVESTORS = [
         "website": "https://www.qualcommventures.com/",
         "description": "Corporate venture arm of the chip maker.",
         "sectors": ["artificial-intelligence", "semiconductors"],
-        "owner": "ben.okafor",
+        "owner": DEMO_LOGIN,
+        "contact_cadence_days": 90,
     },
     {
         "name": "Ant Financial",
@@ -183,6 +194,7 @@ INVESTORS = [
         "description": "Payments and financial services affiliate of Alibaba; uses face recognition for payments.",
         "sectors": ["fintech", "computer-vision"],
         "owner": "ana.lima",
+        "contact_cadence_days": 60,
     },
 ]
 
@@ -287,8 +299,8 @@ CONTACTS = [
 COMPANIES = [
     {
         "name": "SenseTime",
-        # Its Chinese name, so that a search for "商汤" finds it.
-        "aliases": ["商汤科技"],
+        # Its Chinese names, short and full: a search for "商汤" finds it.
+        "aliases": ["商汤", "商汤科技"],
         "sector": "computer-vision",
         "country": "CN",
         "city": "Beijing",
@@ -302,7 +314,8 @@ COMPANIES = [
     },
     {
         "name": "Megvii",
-        "aliases": ["Face++"],
+        # Its platform and its Chinese name: "Face++" finds Megvii.
+        "aliases": ["Face++", "旷视科技"],
         "sector": "computer-vision",
         "country": "CN",
         "city": "Beijing",
@@ -494,6 +507,48 @@ STAKES = [
         "as_of": _date(2018, 7, 10),
         "source": "Illustrative pipeline entry: no figure discussed yet.",
     },
+    # The rest of the Series D's board, so that every column of it has a card:
+    # illustrative, the report names SoftBank only.
+    {
+        "investor": "Fidelity International",
+        "company": "SenseTime",
+        "round": "Series D",
+        "amount": Decimal("100000000"),
+        "currency": "USD",
+        "status": "prospect",
+        "as_of": _date(2018, 7, 16),
+        "source": "Illustrative pipeline entry: a follow-on Fidelity might take.",
+    },
+    {
+        "investor": "Alibaba Group",
+        "company": "SenseTime",
+        "round": "Series D",
+        "amount": Decimal("200000000"),
+        "currency": "USD",
+        "status": "committed",
+        "as_of": _date(2018, 7, 20),
+        "source": "Illustrative: Alibaba keeps its share with a pro-rata commitment.",
+    },
+    {
+        "investor": "HOPU Capital",
+        "company": "SenseTime",
+        "round": "Series D",
+        "amount": Decimal("100000000"),
+        "currency": "USD",
+        "status": "closed",
+        "as_of": _date(2018, 8, 15),
+        "source": "Illustrative: HOPU's pro-rata share, paid in at a first close.",
+    },
+    {
+        "investor": "Silver Lake Partners",
+        "company": "SenseTime",
+        "round": "Series D",
+        "amount": Decimal("150000000"),
+        "currency": "USD",
+        "status": "declined",
+        "as_of": _date(2018, 7, 27),
+        "source": "Illustrative: Silver Lake passes on the Series D.",
+    },
     {
         "investor": "Ant Financial",
         "company": "Megvii",
@@ -642,6 +697,138 @@ INTERACTIONS = [
     },
 ]
 
+
+def _recent(logged_by, days_ago, kind, investor, contacts, summary, **more):
+    return {
+        "logged_by": logged_by,
+        "days_ago": days_ago,
+        "kind": kind,
+        "investor": investor,
+        "contacts": contacts,
+        "summary": summary,
+        **more,
+    }
+
+
+# The deal team's contact log of the last weeks, dated from the day it is
+# loaded (`days_ago`), so the dashboard's "contacts per week" chart always has
+# lines. None touches Qualcomm Ventures or CDH Investments: the demo login's
+# investors going cold.
+RECENT_INTERACTIONS = [
+    _recent(
+        "ana.lima",
+        3,
+        "call",
+        "Alibaba Group",
+        ["mei.chen@alibaba.example.com"],
+        "Alibaba on the timing of its pro-rata",
+    ),
+    _recent(
+        "ana.lima",
+        11,
+        "meeting",
+        "Ant Financial",
+        ["fang.xu@antfin.example.com"],
+        "Ant Financial's payments roadmap",
+    ),
+    _recent(
+        "ana.lima",
+        19,
+        "email",
+        "Alibaba Group",
+        ["jun.wang@alibaba.example.com"],
+        "Sent Alibaba the quarterly update",
+    ),
+    _recent(
+        "ana.lima",
+        26,
+        "call",
+        "SoftBank Vision Fund",
+        ["aiko.tanaka@visionfund.example.com"],
+        "Vision Fund's questions on the data room",
+    ),
+    _recent(
+        "ana.lima",
+        40,
+        "email",
+        "HOPU Capital",
+        ["hao.sun@hopu.example.com"],
+        "HOPU's renminbi fund documents",
+    ),
+    _recent(
+        "ana.lima",
+        54,
+        "meeting",
+        "Alibaba Group",
+        ["mei.chen@alibaba.example.com", "jun.wang@alibaba.example.com"],
+        "Alibaba strategy day in Hangzhou",
+    ),
+    _recent(
+        "ana.lima",
+        68,
+        "email",
+        "Ant Financial",
+        ["fang.xu@antfin.example.com"],
+        "Introduced Ant Financial to the SenseTime payments team",
+    ),
+    _recent(
+        "ana.lima",
+        75,
+        "meeting",
+        "SoftBank Vision Fund",
+        ["oliver.grant@visionfund.example.com", "rahul.mehta@visionfund.example.com"],
+        "Vision Fund's annual review of its AI holdings",
+    ),
+    _recent(
+        "ben.okafor",
+        2,
+        "email",
+        "Fidelity International",
+        ["tom.ashby@fidelity.example.com"],
+        "Sent Fidelity the model of the revenue split",
+    ),
+    _recent(
+        "ben.okafor",
+        8,
+        "call",
+        "Silver Lake Partners",
+        ["priya.natarajan@silverlake.example.com"],
+        "Silver Lake may come back for a later round",
+    ),
+    _recent(
+        "ben.okafor",
+        15,
+        "meeting",
+        "Fidelity International",
+        ["hannah.whitfield@fidelity.example.com"],
+        "Fidelity's Asia team visits Beijing",
+    ),
+    _recent(
+        "ben.okafor",
+        33,
+        "email",
+        "Silver Lake Partners",
+        ["daniel.reyes@silverlake.example.com"],
+        "Silver Lake's notes on the handset market",
+    ),
+    _recent(
+        "ben.okafor",
+        47,
+        "call",
+        "Fidelity International",
+        ["hannah.whitfield@fidelity.example.com"],
+        "Fidelity on the IPO horizon",
+    ),
+    _recent(
+        "ben.okafor",
+        61,
+        "meeting",
+        "Silver Lake Partners",
+        ["daniel.reyes@silverlake.example.com"],
+        "Silver Lake's technology conference",
+    ),
+]
+
 DEAL_NOTES = [
     {
         "title": "Alibaba on SenseTime's R&D",
@@ -691,13 +878,12 @@ DEAL_NOTES = [
     },
 ]
 
-# The demo login (`manage.py ensure_demo_login`): a superuser who logs nothing
-# of the 2018 story, but gets follow-ups of its own so that "My follow-ups due"
-# shows one overdue, one due today and one coming up. Dated from the day they
-# are loaded: `days_ago` is when the contact happened, `follow_up_in_days` the
-# follow-up counted from that day.
-DEMO_LOGIN = "demo"
-DEMO_LOGIN_FOLLOW_UPS = [
+# The demo login logs nothing of the 2018 story, but gets contacts of its own
+# so that "My follow-ups due" shows one overdue, one due today and one coming
+# up, and the contacts chart has its line. Dated from the day they are
+# loaded: `days_ago` is when the contact happened, `follow_up_in_days` the
+# follow-up counted from today (none when missing).
+DEMO_LOGIN_CONTACTS = [
     {
         "kind": "call",
         "days_ago": 9,
@@ -725,5 +911,27 @@ DEMO_LOGIN_FOLLOW_UPS = [
         "company": "SenseTime",
         "summary": "HOPU lunch: renminbi fund timing",
         "follow_up_in_days": 7,
+    },
+    {
+        "kind": "meeting",
+        "days_ago": 17,
+        "investor": "SoftBank Vision Fund",
+        "contacts": ["rahul.mehta@visionfund.example.com"],
+        "company": "SenseTime",
+        "summary": "Met Rahul Mehta, Vision Fund's new partner on AI",
+    },
+    {
+        "kind": "call",
+        "days_ago": 31,
+        "investor": "HOPU Capital",
+        "contacts": ["lin.zhao@hopu.example.com"],
+        "summary": "HOPU's view of the renminbi market",
+    },
+    {
+        "kind": "email",
+        "days_ago": 52,
+        "investor": "Fidelity International",
+        "contacts": ["tom.ashby@fidelity.example.com"],
+        "summary": "Answered Fidelity's questions on margins",
     },
 ]

@@ -37,27 +37,40 @@ class LoadReport:
         )
 
 
-def load_demo_data() -> LoadReport:
-    """Create or update every demo record, in one transaction."""
+def load_demo_data(today=None) -> LoadReport:
+    """Create or update every demo record, in one transaction.
+
+    The recent contact log is dated from `today`: run again the same day, it
+    changes nothing; on a later day it moves along, so the demo never goes stale.
+    """
     loader = _Loader()
     with transaction.atomic():
-        loader.load()
+        loader.load(today or timezone.localdate())
     return loader.report
 
 
-def load_demo_login_follow_ups(user, today=None) -> LoadReport | None:
-    """Give `user` the follow-ups of data.DEMO_LOGIN_FOLLOW_UPS, dated from `today`.
+def load_demo_login_data(user, today=None) -> LoadReport | None:
+    """Give `user` its investors and its contacts (data.DEMO_LOGIN_CONTACTS), dated from `today`.
 
     None when the demo data is not loaded (they are about its investors).
     Run again the same day, it changes nothing; on a later day it moves the
     dates along, so there is always something due.
     """
-    names = {record["investor"] for record in data.DEMO_LOGIN_FOLLOW_UPS}
+    owned = [
+        record["name"]
+        for record in data.INVESTORS
+        if record.get("owner") == data.DEMO_LOGIN
+    ]
+    names = set(owned) | {record["investor"] for record in data.DEMO_LOGIN_CONTACTS}
     if Investor.objects.filter(name__in=names).count() < len(names):
         return None
     loader = _Loader()
     with transaction.atomic():
-        loader.load_follow_ups_of(user, today or timezone.localdate())
+        for name in owned:
+            loader.upsert(Investor.objects.filter(name=name), {"owner": user})
+        loader.load_dated_contacts(
+            data.DEMO_LOGIN_CONTACTS, today or timezone.localdate(), logged_by=user
+        )
     return loader.report
 
 
@@ -106,7 +119,7 @@ class _Loader:
         self.companies = {}
         self.rounds = {}
 
-    def load(self):
+    def load(self, today):
         self.load_users()
         self.load_sectors()
         self.load_exchange_rates()
@@ -116,6 +129,10 @@ class _Loader:
         self.load_rounds()
         self.load_stakes()
         self.load_interactions()
+        for record in data.RECENT_INTERACTIONS:
+            self.load_dated_contacts(
+                [record], today, logged_by=self.users[record["logged_by"]]
+            )
         self.load_deal_notes()
 
     def upsert(self, queryset, values, *, many_to_many=None, save=_save_record):
@@ -162,6 +179,11 @@ class _Loader:
                 many_to_many={"groups": [deal_team]},
                 save=save_user,
             )
+        # Its investors get no owner until the demo login exists (see
+        # load_demo_login_data), and keep it once it does.
+        self.users[data.DEMO_LOGIN] = User.objects.filter(
+            username=data.DEMO_LOGIN
+        ).first()
 
     def load_sectors(self):
         for record in data.SECTORS:
@@ -320,8 +342,9 @@ class _Loader:
                 save=save,
             )
 
-    def load_follow_ups_of(self, user, today):
-        for record in data.DEMO_LOGIN_FOLLOW_UPS:
+    def load_dated_contacts(self, records, today, *, logged_by):
+        """Contacts `logged_by` made `days_ago` before `today`, found by investor and summary."""
+        for record in records:
             investor = Investor.objects.get(name=record["investor"])
             company = record.get("company")
             contacts = list(
@@ -337,20 +360,23 @@ class _Loader:
                 "company": Company.objects.get(name=company) if company else None,
                 "summary": record["summary"],
                 "details": record.get("details", ""),
-                "follow_up_on": today
-                + datetime.timedelta(days=record["follow_up_in_days"]),
+                "follow_up_on": (
+                    today + datetime.timedelta(days=record["follow_up_in_days"])
+                    if "follow_up_in_days" in record
+                    else None
+                ),
             }
 
             def save(interaction, many_to_many):
                 interaction_save(
                     interaction=interaction,
                     contacts=many_to_many["contacts"],
-                    logged_by=user,
+                    logged_by=logged_by,
                 )
 
             self.upsert(
                 Interaction.objects.filter(
-                    investor=investor, logged_by=user, summary=record["summary"]
+                    investor=investor, logged_by=logged_by, summary=record["summary"]
                 ),
                 _with_defaults(Interaction, values),
                 many_to_many={"contacts": contacts},

@@ -10,7 +10,13 @@ from decimal import Decimal
 import pytest
 
 from bench import datasets, naive, report
-from bench.probes import Statement, dominant_node, same_rows
+from bench.probes import (
+    Statement,
+    dashboard_user,
+    dominant_node,
+    ensure_board_round,
+    same_rows,
+)
 from crm.core.models import Team
 from crm.portfolio.models import Stake
 from tests.factories import (
@@ -20,6 +26,7 @@ from tests.factories import (
     InvestorFactory,
     SectorFactory,
     StakeFactory,
+    UserFactory,
 )
 
 M = Decimal(1_000_000)
@@ -235,3 +242,46 @@ def test_each_list_probe_is_measured_as_a_team_member_and_a_superuser_too():
     assert all(key in probes.DESCRIPTIONS for key in probes.by_user(keys))
     investor_list = probes.COUNT_GROUPS["investor list"][1]
     assert {"L1 team", "L1 superuser", "L2 team"} <= set(investor_list)
+
+
+def test_the_board_round_puts_every_investor_in_a_column_once(db):
+    investors = [InvestorFactory(name=f"Investor {n}") for n in range(7)]
+    CompanyFactory(name="SenseTime")
+
+    board = ensure_board_round()
+    again = ensure_board_round()
+
+    assert again == board
+    assert (board.name, board.status) == ("Bench board", "open")
+    stakes = Stake.objects.filter(round=board).order_by("investor_id")
+    # Fewer investors than BOARD_STAKES: each of them once.
+    assert [stake.investor for stake in stakes] == investors
+    assert [stake.status for stake in stakes] == [
+        "prospect",
+        "in_talks",
+        "committed",
+        "closed",
+        "declined",
+        "prospect",
+        "in_talks",
+    ]
+    assert [stake.amount for stake in stakes][:3] == [None, 1 * M, 2 * M]
+
+
+def test_the_dashboard_user_owns_the_most_investors_each_with_a_cadence(db):
+    busy = UserFactory(username="busy", groups=["Deal team"], is_staff=True)
+    quiet = UserFactory(username="quiet", groups=["Deal team"], is_staff=True)
+    InvestorFactory(owner=quiet)
+    mine = [InvestorFactory(owner=busy) for _ in range(2)]
+    InvestorFactory(owner=busy, contact_cadence_days=30)
+
+    assert dashboard_user() == busy
+    assert sorted(
+        busy.owned_investors.values_list("contact_cadence_days", flat=True)
+    ) == [30, 90, 90]
+    assert {investor.pk for investor in mine} <= set(
+        busy.owned_investors.filter(contact_cadence_days=90).values_list(
+            "pk", flat=True
+        )
+    )
+    assert quiet.owned_investors.get().contact_cadence_days is None

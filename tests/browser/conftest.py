@@ -96,10 +96,10 @@ def wait_for(browser, css, timeout=10):
     )
 
 
-def login(browser, live_server, user, next_path="/admin/"):
+def login(browser, live_server, user, next_path="/admin/", password=PASSWORD):
     browser.get(f"{live_server.url}/admin/login/?next={next_path}")
     browser.find_element(By.NAME, "username").send_keys(user.username)
-    browser.find_element(By.NAME, "password").send_keys(PASSWORD)
+    browser.find_element(By.NAME, "password").send_keys(password)
     browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
     wait_for(browser, "#user-tools")
 

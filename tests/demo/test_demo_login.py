@@ -1,40 +1,28 @@
-"""The demo login (ensure_demo_login) and the follow-ups the demo data gives it."""
+"""The demo login (ensure_demo_login) and the investors and follow-ups the demo data gives it."""
 
 import datetime
-from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.utils import timezone
 
-from crm.demo.loading import load_demo_login_follow_ups
+from crm.demo.loading import load_demo_login_data
 from crm.notes.models import Interaction
 from tests.admin_pages import changelist_url, listed
+from tests.demo.conftest import run
 
 pytestmark = pytest.mark.django_db
 
 DAY = datetime.timedelta(days=1)
 
 
-def run(*args):
-    out = StringIO()
-    call_command(*args, stdout=out)
-    return out.getvalue().splitlines()
-
-
 def follow_ups_of(username):
     return {
         interaction.summary: (interaction.follow_up_on, interaction.follow_up_done)
-        for interaction in Interaction.objects.filter(logged_by__username=username)
+        for interaction in Interaction.objects.filter(
+            logged_by__username=username, follow_up_on__isnull=False
+        )
     }
-
-
-@pytest.fixture
-def make_run():
-    """What `make run` does: the demo data, then the demo login."""
-    run("seed_demo")
-    return run("ensure_demo_login")
 
 
 def test_the_demo_login_gets_follow_ups_overdue_due_and_coming_up(make_run):
@@ -42,7 +30,8 @@ def test_the_demo_login_gets_follow_ups_overdue_due_and_coming_up(make_run):
 
     assert make_run == [
         "Created the demo login: demo / demo",
-        "Its follow-ups: 3 created, 0 updated, 0 unchanged.",
+        # Its 6 contacts, and the owner of its 4 investors.
+        "Its investors and contacts: 6 created, 4 updated, 0 unchanged.",
     ]
     assert follow_ups_of("demo") == {
         "Oliver Grant asks for the board-observer terms": (today - 2 * DAY, False),
@@ -69,8 +58,10 @@ def test_running_both_commands_again_the_same_day_changes_nothing(make_run):
     seed = run("seed_demo")
     login = run("ensure_demo_login")
 
-    assert seed[1] == "Demo login's follow-ups: 0 created, 0 updated, 3 unchanged."
-    assert login[1] == "Its follow-ups: 0 created, 0 updated, 3 unchanged."
+    assert seed[1] == (
+        "Demo login's investors and contacts: 0 created, 0 updated, 10 unchanged."
+    )
+    assert login[1] == "Its investors and contacts: 0 created, 0 updated, 10 unchanged."
     assert list(Interaction.objects.order_by("pk").values()) == before
 
 
@@ -79,14 +70,15 @@ def test_loading_them_on_a_later_day_moves_the_dates_along(make_run):
     Interaction.objects.filter(logged_by=demo).update(follow_up_done=True)
     later = timezone.localdate() + 30 * DAY
 
-    report = load_demo_login_follow_ups(demo, today=later)
+    report = load_demo_login_data(demo, today=later)
 
-    assert str(report) == "Demo data: 0 created, 3 updated, 0 unchanged."
+    # Its contacts move along; its investors stay its own.
+    assert str(report) == "Demo data: 0 created, 6 updated, 4 unchanged."
     assert follow_ups_of("demo")["Fidelity wants the latest revenue split"] == (
         later,
         False,
     )
-    assert Interaction.objects.filter(logged_by=demo).count() == 3
+    assert Interaction.objects.filter(logged_by=demo).count() == 6
 
 
 def test_without_the_demo_data_the_demo_login_gets_no_follow_ups():

@@ -5,15 +5,15 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from crm.demo.data import DEMO_LOGIN
-from crm.demo.loading import load_demo_login_follow_ups
+from crm.demo.loading import load_demo_login_data
 
 PASSWORD = "demo"
 
 
 class Command(BaseCommand):
     help = (
-        "Create (or reset) the demo superuser demo/demo, with follow-ups of its "
-        "own when the demo data is loaded. Refused in production."
+        "Create (or reset) the demo superuser demo/demo, with investors and "
+        "follow-ups of its own when the demo data is loaded. Refused in production."
     )
 
     def handle(self, *args, **options):
@@ -28,7 +28,7 @@ class Command(BaseCommand):
         verb = "Created" if created else "Reset"
         self.stdout.write(f"{verb} the demo login: {DEMO_LOGIN} / {PASSWORD}")
         # `make run` seeds the demo data first, then comes here.
-        if report := load_demo_login_follow_ups(user):
+        if report := load_demo_login_data(user):
             self.stdout.write(
-                f"Its follow-ups: {str(report).removeprefix('Demo data: ')}"
+                f"Its investors and contacts: {str(report).removeprefix('Demo data: ')}"
             )
