@@ -14,6 +14,7 @@ from crm.core.constraints import (
     FieldCheckConstraint,
     FieldUniqueConstraint,
     WalledUniqueConstraint,
+    external_id_constraint,
 )
 from crm.core.dates import validate_date_in_range
 from crm.core.history import CRMHistoricalRecords
@@ -24,6 +25,7 @@ from crm.core.models import (
     TimeStampedModel,
     currency_field,
     currency_shape_constraint,
+    external_id_field,
     sees_everything,
 )
 from crm.core.money import (
@@ -132,6 +134,8 @@ class Company(TimeStampedModel):
         max_length=10, choices=Status.choices, default=Status.PRIVATE
     )
 
+    external_id = external_id_field()
+
     objects = CompanyQuerySet.as_manager()
     history = CRMHistoricalRecords()
 
@@ -143,6 +147,7 @@ class Company(TimeStampedModel):
             models.Index(fields=["name", "id"], name="company_name_id_idx"),
         ]
         constraints = [
+            external_id_constraint("company"),
             FieldUniqueConstraint(
                 Lower("name"),
                 name="company_name_unique_ci",
@@ -230,6 +235,8 @@ class FundingRound(UsdAmountsMixin, TimeStampedModel):
     )
     usd_date_field = "announced_on"
 
+    external_id = external_id_field()
+
     objects = FundingRoundQuerySet.as_manager()
     history = CRMHistoricalRecords(m2m_fields=["teams"])
 
@@ -243,6 +250,7 @@ class FundingRound(UsdAmountsMixin, TimeStampedModel):
             )
         ]
         constraints = [
+            external_id_constraint("funding_round", walled=True),
             # A clash with a round the writer may not see names nothing of it.
             WalledUniqueConstraint(
                 "company",
@@ -367,6 +375,8 @@ class Stake(UsdAmountsMixin, TimeStampedModel):
     usd_amount_fields = ("amount",)
     usd_date_field = "as_of"
 
+    external_id = external_id_field()
+
     objects = StakeQuerySet.as_manager()
     history = CRMHistoricalRecords()
 
@@ -388,6 +398,7 @@ class Stake(UsdAmountsMixin, TimeStampedModel):
             models.Index(fields=["created_at"], name="stake_created_at_idx"),
         ]
         constraints = [
+            external_id_constraint("stake", walled=True),
             FieldUniqueConstraint(
                 fields=["investor", "round"],
                 name="stake_one_per_investor_per_round",

@@ -43,6 +43,7 @@ class CompanySerializer(CountryFieldMixin, ValidatedModelSerializer):
         model = Company
         fields = [
             "id",
+            "external_id",
             "name",
             "aliases",
             "sector",
@@ -90,6 +91,7 @@ class FundingRoundSerializer(ValidatedModelSerializer):
         model = FundingRound
         fields = [
             "id",
+            "external_id",
             "company",
             "name",
             "stage",
@@ -140,6 +142,7 @@ class StakeSerializer(ValidatedModelSerializer):
         model = Stake
         fields = [
             "id",
+            "external_id",
             "investor",
             "company",
             "round",
