@@ -158,6 +158,11 @@ def exception_handler(exc, context):
         if response is None:
             return None
         response.data = _as_problem(exc, response)
+    return as_problem_response(response, request)
+
+
+def as_problem_response(response, request):
+    """`response` labelled application/problem+json, unless shown as an HTML page."""
     if not isinstance(
         getattr(request, "accepted_renderer", None), BrowsableAPIRenderer
     ):

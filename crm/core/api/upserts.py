@@ -34,7 +34,12 @@ from crm.core.api.concurrency import (
     etag,
     if_match_passes,
 )
-from crm.core.api.exceptions import django_errors, drf_errors, summary
+from crm.core.api.exceptions import (
+    as_problem_response,
+    django_errors,
+    drf_errors,
+    summary,
+)
 from crm.core.api.problems import problem
 from crm.core.versions import lock_record
 
@@ -138,7 +143,9 @@ class UpsertMixin:
                 kind="invalid",
                 errors=errors,
             )
-            return Response(body, status=status.HTTP_400_BAD_REQUEST)
+            return as_problem_response(
+                Response(body, status=status.HTTP_400_BAD_REQUEST), request
+            )
         # The records as a list shows them (figures included): one query.
         shown = self.get_queryset().in_bulk([pk for _action, pk in results])
         return Response(
