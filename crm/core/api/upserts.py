@@ -41,6 +41,7 @@ from crm.core.api.exceptions import (
     summary,
 )
 from crm.core.api.problems import problem
+from crm.core.models import EXTERNAL_ID_MAX_LENGTH
 from crm.core.versions import lock_record
 
 MAX_BATCH = 200
@@ -189,10 +190,13 @@ class UpsertMixin:
 
     def _existing(self, items):
         """The records the items name, by ("id", id) and ("external_id", value): one query."""
-        ids = {item.get("id") for item in items if isinstance(item, dict)}
-        ids = {pk for pk in ids if isinstance(pk, int) and not isinstance(pk, bool)}
-        external = {item.get("external_id") for item in items if isinstance(item, dict)}
-        external = {value for value in external if isinstance(value, str) and value}
+        named = [item for item in items if isinstance(item, dict)]
+        ids = {item.get("id") for item in named if _is_id(item.get("id"))}
+        external = {
+            item.get("external_id")
+            for item in named
+            if _is_external_id(item.get("external_id"))
+        }
         if not ids and not external:
             return {}
         model = self.get_queryset().model
@@ -214,13 +218,15 @@ class UpsertMixin:
     def _target(self, item, existing):
         """(the record `item` replaces or None, the key naming it or None)."""
         if "id" in item and item["id"] is not None:
+            if not _is_id(item["id"]):
+                raise ValidationError({"id": ["Give the id as an integer."]})
             key = ("id", item["id"])
             if key not in existing:
                 raise ValidationError(
                     {"id": [serializers.ErrorDetail("No such record.", "not_found")]}
                 )
             return existing[key], key
-        if item.get("external_id"):
+        if _is_external_id(item.get("external_id")):
             key = ("external_id", item["external_id"])
             return existing.get(key), key
         return None, None
@@ -245,6 +251,20 @@ class UpsertMixin:
                 f"You need the permission {codename} to "
                 f"{'create' if creating else 'change'} {opts.verbose_name_plural}."
             )
+
+
+def _is_id(value):
+    """A positive whole number that fits the id column (a larger one is a 400)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63
+
+
+def _is_external_id(value):
+    """A value that can name a record (the serializer reports any other)."""
+    return (
+        isinstance(value, str)
+        and 0 < len(value) <= EXTERNAL_ID_MAX_LENGTH
+        and "\x00" not in value
+    )
 
 
 def _as_dict(data):
