@@ -318,6 +318,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CountryEnum": "django_countries.countries",
         "CurrencyEnum": "crm.core.currencies.CURRENCY_CHOICES",
+        "BatchActionEnum": ["created", "updated"],
     },
 }
 

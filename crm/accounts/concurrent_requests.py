@@ -15,11 +15,11 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import JsonResponse
 from rest_framework import authentication
 
 from crm.accounts.services import hash_secret
 from crm.core.api.errors import API_PREFIX
+from crm.core.api.problems import problem_response
 
 # Longer than any request may run (the WSGI server's timeout), so a slot is
 # never freed under a running request, and short enough that one lost with
@@ -78,13 +78,11 @@ class ConcurrentRequestsLimitMiddleware:
             with request_slot(client, limit):
                 return self.get_response(request)
         except NoFreeSlot:
-            response = JsonResponse(
-                {
-                    "detail": f"Too many requests at once: this token may have "
-                    f"{limit} running at the same time. Wait for one to "
-                    "finish, then retry."
-                },
-                status=429,
+            response = problem_response(
+                429,
+                f"Too many requests at once: this token may have {limit} "
+                "running at the same time. Wait for one to finish, then retry.",
+                kind="throttled",
             )
             response["Retry-After"] = str(RETRY_AFTER_SECONDS)
             return response

@@ -41,7 +41,73 @@ class FieldCheckConstraint(_FieldReportingMixin, models.CheckConstraint):
 
 
 class FieldUniqueConstraint(_FieldReportingMixin, models.UniqueConstraint):
-    """A UniqueConstraint (e.g. on Lower("name")) whose violation is an error on `field`."""
+    """A UniqueConstraint (e.g. on Lower("name")) whose violation is an error on `field`.
+
+    The error's code is "unique", and its `existing` param is the id of the
+    record it clashes with when the writer (crm.core.writers) may see it: the
+    API's 409 links to that record.
+    """
+
+    def validate(self, model, instance, exclude=None, using=DEFAULT_DB_ALIAS):
+        try:
+            models.UniqueConstraint.validate(
+                self, model, instance, exclude=exclude, using=using
+            )
+        except ValidationError as error:
+            self._report(model, instance, exclude, using, error.messages[0])
+
+    def _report(self, model, instance, exclude, using, message):
+        """Raise the violation, naming the clashing record if the writer may see it."""
+        existing = self._visible_clash(model, instance, exclude, using)
+        if existing is None:
+            self._raise_hidden(message)
+        raise ValidationError(
+            {
+                self.field: ValidationError(
+                    message, code="unique", params={"existing": existing}
+                )
+            }
+        )
+
+    def _raise_hidden(self, message):
+        """Every row is visible to everyone here; walled models override this."""
+        raise ValidationError({self.field: ValidationError(message, code="unique")})
+
+    def _visible_clash(self, model, instance, exclude, using):
+        """The id of a row `instance` clashes with that the writer may see, or None."""
+        clashing = self._clashing(model, instance, exclude, using)
+        if hasattr(clashing, "visible_to"):
+            clashing = clashing.visible_to(current_writer())
+        return clashing.values_list("pk", flat=True).first()
+
+    def _clashing(self, model, instance, exclude, using):
+        """The rows `instance` clashes with: UniqueConstraint.validate's own query."""
+        queryset = model._default_manager.using(using)
+        if self.fields:
+            queryset = queryset.filter(
+                **{
+                    name: getattr(instance, model._meta.get_field(name).attname)
+                    for name in self.fields
+                }
+            )
+        else:
+            replacements = {
+                F(field): value
+                for field, value in instance._get_field_expression_map(
+                    meta=model._meta, exclude=exclude
+                ).items()
+            }
+            queryset = queryset.filter(
+                *(
+                    Exact(expression, expression.replace_expressions(replacements))
+                    for expression in self.expressions
+                )
+            )
+        if self.condition is not None:
+            queryset = queryset.filter(self.condition)
+        if not instance._state.adding and instance.pk is not None:
+            queryset = queryset.exclude(pk=instance.pk)
+        return queryset
 
 
 class WalledUniqueConstraint(FieldUniqueConstraint):
@@ -55,43 +121,47 @@ class WalledUniqueConstraint(FieldUniqueConstraint):
 
     hidden_violation_message = "This name cannot be used."
 
-    def __init__(self, *expressions, **kwargs):
-        if kwargs.get("fields") or kwargs.get("condition") is not None:
-            raise ValueError("WalledUniqueConstraint takes expressions only.")
-        super().__init__(*expressions, **kwargs)
+    def _raise_hidden(self, message):
+        raise ValidationError(
+            {
+                self.field: ValidationError(
+                    self.hidden_violation_message, code="unavailable"
+                )
+            }
+        ) from None
+
+
+class ExternalIdConstraint(FieldUniqueConstraint):
+    """An external id is unique among the records that have one.
+
+    Checked with one query, and none for a record without one: Django's
+    check of a conditional constraint costs three (a savepoint around it),
+    on every save.
+    """
 
     def validate(self, model, instance, exclude=None, using=DEFAULT_DB_ALIAS):
-        try:
-            super().validate(model, instance, exclude=exclude, using=using)
-        except ValidationError:
-            clashing = self._clashing(model, instance, exclude, using)
-            if clashing.visible_to(current_writer()).exists():
-                raise
-            raise ValidationError(
-                {
-                    self.field: ValidationError(
-                        self.hidden_violation_message, code="unavailable"
-                    )
-                }
-            ) from None
+        if (exclude and self.field in exclude) or not instance.external_id:
+            return
+        if self._clashing(model, instance, exclude, using).exists():
+            self._report(model, instance, exclude, using, self.violation_error_message)
 
-    def _clashing(self, model, instance, exclude, using):
-        """The rows `instance` clashes with: UniqueConstraint.validate's own query."""
-        replacements = {
-            F(field): value
-            for field, value in instance._get_field_expression_map(
-                meta=model._meta, exclude=exclude
-            ).items()
-        }
-        queryset = model._default_manager.using(using).filter(
-            *(
-                Exact(expression, expression.replace_expressions(replacements))
-                for expression in self.expressions
-            )
-        )
-        if not instance._state.adding and instance.pk is not None:
-            queryset = queryset.exclude(pk=instance.pk)
-        return queryset
+
+class WalledExternalIdConstraint(ExternalIdConstraint, WalledUniqueConstraint):
+    """The external id's rule on a walled model (stakes, rounds, the contact log)."""
+
+    hidden_violation_message = "This external id cannot be used."
+
+
+def external_id_constraint(model_name, *, walled=False):
+    """An external id is unique among the model's records that have one."""
+    kind = WalledExternalIdConstraint if walled else ExternalIdConstraint
+    return kind(
+        fields=["external_id"],
+        condition=~Q(external_id=""),
+        name=f"{model_name}_external_id_unique",
+        field="external_id",
+        violation_error_message="Another record has this external id.",
+    )
 
 
 class DerivedValueConstraint(models.CheckConstraint):

@@ -61,10 +61,20 @@ def _key(record):
     return record._meta.concrete_model._meta.label, record.pk
 
 
-def refusal_message(error, user):
-    """The message of DependentRecordsExist `error` as `user` may read it."""
+def shown_dependants(error, user):
+    """(the dependants of `error` that `user` may see, whether others are hidden)."""
     hidden = HiddenRecords(error.dependants, user)
     shown = [record for record in error.dependants if not hidden.hides(record)]
+    return shown, len(shown) < len(error.dependants)
+
+
+def refusal_message(error, user, shown=None):
+    """The message of DependentRecordsExist `error` as `user` may read it.
+
+    `shown` is what shown_dependants() gave, when the caller has it already.
+    """
+    if shown is None:
+        shown, _hidden = shown_dependants(error, user)
     what = f"{error.instance._meta.verbose_name} “{error.instance}”"
     if len(shown) == len(error.dependants):
         return error.message

@@ -3,10 +3,11 @@
 import logging
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.utils.html import escape
 
 from crm.core.api.errors import API_PREFIX
+from crm.core.api.problems import problem_response
 
 logger = logging.getLogger(__name__)
 
@@ -32,9 +33,9 @@ PAGE = """<!doctype html>
 
 
 def _unavailable(request, detail):
-    """A 503: JSON under /api/, a plain page elsewhere."""
+    """A 503: a problem under /api/, a plain page elsewhere."""
     if request.path.startswith(API_PREFIX):
-        return JsonResponse({"detail": detail}, status=503)
+        return problem_response(503, detail)
     return HttpResponse(PAGE.format(detail=escape(detail)), status=503)
 
 

@@ -95,6 +95,25 @@ def currency_field(**kwargs):
     )
 
 
+EXTERNAL_ID_MAX_LENGTH = 255
+
+
+def external_id_field():
+    """The id another system (a warehouse, a sync script) gives the record.
+
+    Optional; unique among the records that have one (external_id_constraint).
+    The API upserts by it: `PUT /api/v1/<resource>/external/<external_id>/`.
+    """
+    return models.CharField(
+        "external id",
+        max_length=EXTERNAL_ID_MAX_LENGTH,
+        blank=True,
+        default="",
+        help_text="Your own id for this record, unique among the records of its "
+        "kind; empty for none.",
+    )
+
+
 def currency_shape_constraint(model_name, field="currency"):
     """The database's share of the currency rule: three upper-case letters."""
     return FieldCheckConstraint(

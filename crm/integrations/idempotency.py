@@ -12,9 +12,10 @@ import datetime
 import hashlib
 
 from django.db import IntegrityError, transaction
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.utils import timezone
 
+from crm.core.api.problems import problem_response
 from crm.integrations.models import IdempotencyKey
 
 HEADER = "Idempotency-Key"
@@ -27,8 +28,8 @@ REPLAYED_HEADERS = ("Content-Type", "Location", "ETag")
 MAX_KEY_LENGTH = 255
 
 
-def _error(status, detail):
-    return JsonResponse({"detail": detail}, status=status)
+def _error(status, detail, kind=None):
+    return problem_response(status, detail, kind=kind)
 
 
 def _scope(request):
@@ -57,7 +58,11 @@ class IdempotencyMiddleware:
         if scope is None:
             return self.get_response(request)  # refused as unauthenticated anyway
         if not key or len(key) > MAX_KEY_LENGTH:
-            return _error(400, f"{HEADER} must be 1 to {MAX_KEY_LENGTH} characters.")
+            return _error(
+                400,
+                f"{HEADER} must be 1 to {MAX_KEY_LENGTH} characters.",
+                kind="invalid",
+            )
         fingerprint = hashlib.sha256(
             b"\n".join([request.method.encode(), request.path.encode(), request.body])
         ).hexdigest()
@@ -107,17 +112,22 @@ def _claim(scope, key, fingerprint):
                 422,
                 f"This {HEADER} was used with another request body (or path); "
                 "use a new key for a new request.",
+                kind="idempotency_key_reused",
             )
         if existing.status_code is None:
             return None, _error(
-                409, f"A request with this {HEADER} is still running; retry later."
+                409,
+                f"A request with this {HEADER} is still running; retry later.",
+                kind="in_progress",
             )
         replay = HttpResponse(bytes(existing.body), status=existing.status_code)
         for name, value in existing.headers.items():
             replay[name] = value
         replay["Idempotent-Replayed"] = "true"
         return None, replay
-    return None, _error(409, f"A request with this {HEADER} is still running.")
+    return None, _error(
+        409, f"A request with this {HEADER} is still running.", kind="in_progress"
+    )
 
 
 def purge(now=None):

@@ -20,10 +20,20 @@ from django.utils import timezone
 from django_countries.fields import CountryField
 
 from crm.core.aliases import UnicodeJSONEncoder, validate_aliases
-from crm.core.constraints import FieldCheckConstraint, FieldUniqueConstraint
+from crm.core.constraints import (
+    FieldCheckConstraint,
+    FieldUniqueConstraint,
+    external_id_constraint,
+)
 from crm.core.durations import Days
 from crm.core.history import CRMHistoricalRecords
-from crm.core.models import CRMQuerySet, Sector, TimeStampedModel, sees_everything
+from crm.core.models import (
+    CRMQuerySet,
+    Sector,
+    TimeStampedModel,
+    external_id_field,
+    sees_everything,
+)
 from crm.core.money import amount_field, money_output_field, stored_sum_field
 
 # Columns kept by `refresh_stake_figures`, never by the investor's own save.
@@ -384,6 +394,8 @@ class Investor(TimeStampedModel):
     open_portfolio_count = models.PositiveIntegerField(default=0, editable=False)
     open_pipeline_usd = stored_sum_field(default=0)
 
+    external_id = external_id_field()
+
     objects = InvestorQuerySet.as_manager()
     history = CRMHistoricalRecords(
         m2m_fields=["sectors"],
@@ -403,6 +415,7 @@ class Investor(TimeStampedModel):
             models.Index(fields=["all_stake_total_usd"], name="investor_all_total_idx"),
         ]
         constraints = [
+            external_id_constraint("investor"),
             FieldUniqueConstraint(
                 Lower("name"),
                 name="investor_name_unique_ci",
@@ -467,6 +480,8 @@ class Contact(TimeStampedModel):
     linkedin_url = models.URLField("LinkedIn URL", blank=True)
     notes = models.TextField(blank=True)
 
+    external_id = external_id_field()
+
     objects = CRMQuerySet.as_manager()
     history = CRMHistoricalRecords()
 
@@ -477,6 +492,9 @@ class Contact(TimeStampedModel):
             models.Index(
                 fields=["last_name", "first_name", "id"], name="contact_name_id_idx"
             )
+        ]
+        constraints = [
+            external_id_constraint("contact"),
         ]
 
     def __str__(self):

@@ -6,10 +6,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from crm.core.constraints import FieldCheckConstraint
+from crm.core.constraints import FieldCheckConstraint, external_id_constraint
 from crm.core.dates import validate_date_in_range
 from crm.core.history import CRMHistoricalRecords
-from crm.core.models import TimeStampedModel
+from crm.core.models import TimeStampedModel, external_id_field
 from crm.investors.models import Contact, Investor
 from crm.portfolio.models import Company, FundingRound, check_round_of_company
 from crm.portfolio.walls import RoundWalledQuerySet
@@ -74,6 +74,8 @@ class Interaction(TimeStampedModel):
         editable=False,
     )
 
+    external_id = external_id_field()
+
     objects = InteractionQuerySet.as_manager()
     # The people present are recorded with the entry (InteractionContact rows).
     history = CRMHistoricalRecords(m2m_fields=["contacts"])
@@ -89,6 +91,7 @@ class Interaction(TimeStampedModel):
             ),
         ]
         constraints = [
+            external_id_constraint("interaction", walled=True),
             FieldCheckConstraint(
                 condition=~Q(summary=""),
                 name="interaction_summary_required",
@@ -170,6 +173,8 @@ class DealNote(TimeStampedModel):
         editable=False,
     )
 
+    external_id = external_id_field()
+
     objects = DealNoteQuerySet.as_manager()
     history = CRMHistoricalRecords()
 
@@ -177,6 +182,7 @@ class DealNote(TimeStampedModel):
         ordering = ["-pinned", "-created_at", "-id"]
         verbose_name = "deal note"
         constraints = [
+            external_id_constraint("deal_note", walled=True),
             models.CheckConstraint(
                 condition=Q(investor__isnull=False)
                 | Q(company__isnull=False)

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from crm.core.history import one_entry_per_record
+from crm.core.writers import writing_as
 from crm.notes.models import DealNote, Interaction
 
 
@@ -22,7 +23,9 @@ def interaction_save(
         # Not a form field (editable=False), so full_clean() would not ask.
         errors["logged_by"] = ["Say who logged this entry."]
     try:
-        interaction.full_clean()
+        # As the writer: a clash of unique values names only what they may see.
+        with writing_as(logged_by):
+            interaction.full_clean()
     except ValidationError as error:
         errors = error.update_error_dict(errors)
     # Unchanged people are checked too: the investor may be what changed.
@@ -72,7 +75,8 @@ def deal_note_save(*, note: DealNote, author=None) -> DealNote:
         # Not a form field (editable=False), so full_clean() would not ask.
         errors["author"] = ["Say who wrote this note."]
     try:
-        note.full_clean()
+        with writing_as(author):
+            note.full_clean()
     except ValidationError as error:
         errors = error.update_error_dict(errors)
     if errors:

@@ -25,6 +25,7 @@ from crm.core.constraints import (
     FieldCheckConstraint,
     FieldUniqueConstraint,
     WalledUniqueConstraint,
+    external_id_constraint,
 )
 from crm.core.dates import validate_date_in_range
 from crm.core.history import CRMHistoricalRecords
@@ -35,6 +36,7 @@ from crm.core.models import (
     TimeStampedModel,
     currency_field,
     currency_shape_constraint,
+    external_id_field,
     sees_everything,
 )
 from crm.core.money import (
@@ -230,6 +232,8 @@ class Company(TimeStampedModel):
     open_total_raised_usd = stored_sum_field(default=0)
     open_latest_valuation_usd = stored_sum_field(null=True)
 
+    external_id = external_id_field()
+
     objects = CompanyQuerySet.as_manager()
     history = CRMHistoricalRecords(
         # Derived, not edited: a change of a round is recorded on the round.
@@ -260,6 +264,7 @@ class Company(TimeStampedModel):
             ),
         ]
         constraints = [
+            external_id_constraint("company"),
             FieldUniqueConstraint(
                 Lower("name"),
                 name="company_name_unique_ci",
@@ -422,6 +427,8 @@ class FundingRound(UsdAmountsMixin, TimeStampedModel):
     )
     usd_date_field = "announced_on"
 
+    external_id = external_id_field()
+
     objects = FundingRoundQuerySet.as_manager()
     history = CRMHistoricalRecords(
         m2m_fields=["teams"],
@@ -439,6 +446,7 @@ class FundingRound(UsdAmountsMixin, TimeStampedModel):
             )
         ]
         constraints = [
+            external_id_constraint("funding_round", walled=True),
             # A clash with a round the writer may not see names nothing of it.
             WalledUniqueConstraint(
                 "company",
@@ -563,6 +571,8 @@ class Stake(UsdAmountsMixin, TimeStampedModel):
     usd_amount_fields = ("amount",)
     usd_date_field = "as_of"
 
+    external_id = external_id_field()
+
     objects = StakeQuerySet.as_manager()
     history = CRMHistoricalRecords()
 
@@ -584,6 +594,7 @@ class Stake(UsdAmountsMixin, TimeStampedModel):
             models.Index(fields=["created_at"], name="stake_created_at_idx"),
         ]
         constraints = [
+            external_id_constraint("stake", walled=True),
             FieldUniqueConstraint(
                 fields=["investor", "round"],
                 name="stake_one_per_investor_per_round",

@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 
 from crm.accounts.models import ApiToken
 from crm.accounts.services import api_token_create
+from tests.api_pages import detail_of
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +55,7 @@ def test_anything_but_one_known_token_is_a_401_saying_only_invalid_or_expired(
 
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == "Bearer"
-    assert response.json() == {"detail": "Invalid or expired token."}
+    assert detail_of(response) == "Invalid or expired token."
 
 
 def test_a_revoked_token_is_refused_as_an_unknown_one_is(token_and_secret):
@@ -64,7 +65,7 @@ def test_a_revoked_token_is_refused_as_an_unknown_one_is(token_and_secret):
     response = client_with(secret).get(URL)
 
     assert response.status_code == 401
-    assert response.json() == {"detail": "Invalid or expired token."}
+    assert detail_of(response) == "Invalid or expired token."
 
 
 def test_an_expired_token_is_refused_as_an_unknown_one_is(deal_team_user):
@@ -79,7 +80,7 @@ def test_an_expired_token_is_refused_as_an_unknown_one_is(deal_team_user):
     response = client_with(secret).get(URL)
 
     assert response.status_code == 401
-    assert response.json() == {"detail": "Invalid or expired token."}
+    assert detail_of(response) == "Invalid or expired token."
 
 
 def test_the_token_of_an_inactive_user_is_refused_as_an_unknown_one_is(
@@ -92,7 +93,7 @@ def test_the_token_of_an_inactive_user_is_refused_as_an_unknown_one_is(
     response = client_with(secret).get(URL)
 
     assert response.status_code == 401
-    assert response.json() == {"detail": "Invalid or expired token."}
+    assert detail_of(response) == "Invalid or expired token."
 
 
 def updates_of_last_used(client):
@@ -174,10 +175,9 @@ def test_an_address_presenting_too_many_invalid_tokens_gets_429(settings):
 
     assert response.status_code == 429
     assert response["Retry-After"] == "60"
-    assert response.json() == {
-        "detail": "Too many invalid tokens from this address. "
-        "Expected available in 60 seconds."
-    }
+    assert detail_of(response) == (
+        "Too many invalid tokens from this address. Expected available in 60 seconds."
+    )
 
 
 def test_the_throttled_address_is_refused_even_a_good_token(settings, token_and_secret):

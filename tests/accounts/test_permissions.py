@@ -4,6 +4,7 @@ from rest_framework.test import APIClient
 from config.api_router import router
 from crm.accounts.services import api_token_create
 from crm.core.models import Sector
+from tests.api_pages import detail_of
 from tests.factories import SectorFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +35,7 @@ def test_a_read_only_token_may_not_create_anything(read_only_api, resource):
     response = read_only_api.post(f"/api/v1/{resource}/", {})
 
     assert response.status_code == 403
-    assert response.json() == {"detail": "This API token is read-only."}
+    assert detail_of(response) == "This API token is read-only."
 
 
 @pytest.mark.parametrize("resource", RESOURCES)
@@ -46,7 +47,7 @@ def test_a_read_only_token_may_not_change_or_delete_anything(
     response = getattr(read_only_api, method)(f"/api/v1/{resource}/1/", {})
 
     assert response.status_code == 403
-    assert response.json() == {"detail": "This API token is read-only."}
+    assert detail_of(response) == "This API token is read-only."
 
 
 def test_nothing_changes_when_a_read_only_token_writes(read_only_api):

@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from crm.core.models import Sector
+from tests.api_pages import detail_of
 
 pytestmark = pytest.mark.django_db
 
@@ -21,9 +22,7 @@ def test_a_body_over_the_limit_is_a_json_413(api, settings):
     response = api.post(URL, body, content_type="application/json")
 
     assert response.status_code == 413
-    assert response.json() == {
-        "detail": "The request body is over the limit of 1000 bytes."
-    }
+    assert detail_of(response) == "The request body is over the limit of 1000 bytes."
     assert not Sector.objects.exists()
 
 

@@ -14,6 +14,7 @@ from django.apps import apps
 
 from config.api_router import router
 from crm.core.models import Sector
+from tests.api_pages import detail_of, field_errors
 from tests.factories import (
     CompanyFactory,
     ContactFactory,
@@ -253,7 +254,7 @@ def test_a_missing_record_is_a_json_404(api, resource):
 
     assert response.status_code == 404
     name = apps.get_model(resource.model).__name__
-    assert response.json() == {"detail": f"No {name} matches the given query."}
+    assert detail_of(response) == f"No {name} matches the given query."
 
 
 @EVERY_RESOURCE
@@ -281,7 +282,7 @@ def test_an_unknown_filter_value_is_a_400_naming_the_parameter(api, resource, ro
     response = api.get(resource.url, {parameter: value})
 
     assert response.status_code == 400
-    assert list(response.json()) == [parameter]
+    assert list(field_errors(response)) == [parameter]
 
 
 @ORDERED
@@ -291,7 +292,7 @@ def test_an_ordering_outside_the_allow_list_is_a_400(api, resource, rows):
     response = api.get(resource.url, {"ordering": field})
 
     assert response.status_code == 400
-    assert response.json() == {
+    assert field_errors(response) == {
         "ordering": [
             f"Select a valid choice. {field} is not one of the available choices."
         ]

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from drf_spectacular.generators import SchemaGenerator
 
+from tests.api_pages import detail_of, field_errors
 from tests.factories import (
     CompanyFactory,
     ExchangeRateFactory,
@@ -23,7 +24,7 @@ def test_a_page_past_the_end_of_a_list_is_a_documented_404(api):
     response = api.get("/api/v1/sectors/", {"page": 2})
 
     assert response.status_code == 404
-    assert response.json() == {"detail": "Invalid page."}
+    assert detail_of(response) == "Invalid page."
     for path, operations in schema["paths"].items():
         # Every paginated list (the changes feed pages by its own cursor).
         read = operations.get("get", {})
@@ -62,7 +63,7 @@ def test_a_date_time_filter_past_the_calendar_in_utc_is_a_400(
     response = api.get(url, {parameter: value})
 
     assert response.status_code == 400
-    assert response.json() == {parameter: ["Enter a valid date/time."]}
+    assert field_errors(response) == {parameter: ["Enter a valid date/time."]}
 
 
 @pytest.mark.parametrize("value", [",", "name,,-created_at"])
@@ -70,7 +71,9 @@ def test_an_ordering_with_an_empty_entry_is_a_400(api, value):
     response = api.get("/api/v1/investors/", {"ordering": value})
 
     assert response.status_code == 400
-    assert response.json() == {"ordering": ["Give field names separated by commas."]}
+    assert field_errors(response) == {
+        "ordering": ["Give field names separated by commas."]
+    }
 
 
 def test_a_json_body_nested_too_deeply_is_a_400(api):
@@ -79,7 +82,7 @@ def test_a_json_body_nested_too_deeply_is_a_400(api):
     response = api.post("/api/v1/sectors/", body, content_type="application/json")
 
     assert response.status_code == 400
-    assert response.json() == {"detail": "JSON parse error - nested too deeply."}
+    assert detail_of(response) == "JSON parse error - nested too deeply."
 
 
 def test_a_lone_surrogate_in_a_json_body_is_a_400(api):
@@ -90,10 +93,10 @@ def test_a_lone_surrogate_in_a_json_body_is_a_400(api):
     response = api.post("/api/v1/investors/", body, content_type="application/json")
 
     assert response.status_code == 400
-    assert response.json() == {
-        "detail": "JSON parse error - a string holds a lone surrogate "
+    assert detail_of(response) == (
+        "JSON parse error - a string holds a lone surrogate "
         "(\\ud800-\\udfff), which is not Unicode text."
-    }
+    )
 
 
 def test_a_surrogate_pair_in_a_json_body_is_text_like_any_other(api):
@@ -114,7 +117,7 @@ def test_a_decimal_of_more_than_15_significant_digits_is_a_400(api):
     )
 
     assert response.status_code == 400
-    assert response.json() == {
+    assert field_errors(response) == {
         "aum_usd": ["Ensure that there are no more than 15 significant digits."]
     }
 
@@ -156,13 +159,13 @@ def test_an_amount_worth_a_quadrillion_us_dollars_or_more_is_a_400(api):
     )
 
     assert response.status_code == 400
-    assert response.json() == {
+    assert field_errors(response) == {
         "amount": ["This amount is a quadrillion US dollars or more."]
     }
     assert beyond_decimal.status_code == 400
     assert (
         "This amount is a quadrillion US dollars or more."
-        in (beyond_decimal.json()["amount"])
+        in field_errors(beyond_decimal)["amount"]
     )
 
 
@@ -173,4 +176,6 @@ def test_a_sector_slug_holding_a_nul_character_is_a_400(api):
     )
 
     assert response.status_code == 400
-    assert response.json() == {"sector": ["Object with slug=a\x00b does not exist."]}
+    assert field_errors(response) == {
+        "sector": ["Object with slug=a\x00b does not exist."]
+    }

@@ -1,6 +1,7 @@
 import pytest
 
 from crm.core.models import Sector
+from tests.api_pages import detail_of, field_errors, problem
 from tests.factories import CompanyFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,18 +54,26 @@ def test_it_creates_a_sector_under_a_parent_with_a_location(api, sector_tree):
     assert response["Location"] == f"http://testserver/api/v1/sectors/{created.pk}/"
 
 
-def test_it_rejects_a_name_differing_only_in_case_on_the_name_field(api, sector_tree):
+def test_creating_a_name_differing_only_in_case_is_a_409_linking_the_existing_one(
+    api, sector_tree
+):
     response = api.post(URL, {"name": "FINTECH", "slug": "fintech-2"})
 
-    assert response.status_code == 400
-    assert response.json() == {"name": ["A sector with this name already exists."]}
+    assert field_errors(response) == {
+        "name": ["A sector with this name already exists."]
+    }
+    fintech = sector_tree.fintech
+    assert problem(response, 409)["existing"] == {
+        "id": fintech.pk,
+        "url": f"http://testserver/api/v1/sectors/{fintech.pk}/",
+    }
 
 
 def test_it_rejects_an_unknown_parent_slug(api, sector_tree):
     response = api.post(URL, {"name": "Robotics", "slug": "robotics", "parent": "nope"})
 
     assert response.status_code == 400
-    assert list(response.json()) == ["parent"]
+    assert list(field_errors(response)) == ["parent"]
 
 
 def test_it_refuses_to_delete_a_sector_in_use_with_409(admin_api, sector_tree):
@@ -74,9 +83,10 @@ def test_it_refuses_to_delete_a_sector_in_use_with_409(admin_api, sector_tree):
     response = admin_api.delete(f"{URL}{cv.pk}/")
 
     assert response.status_code == 409
-    assert response.json() == {
-        "detail": "Cannot delete sector “Computer vision”: 1 company depends on it."
-    }
+    assert (
+        detail_of(response)
+        == "Cannot delete sector “Computer vision”: 1 company depends on it."
+    )
     assert Sector.objects.filter(pk=cv.pk).exists()
 
 
@@ -95,11 +105,13 @@ def test_unknown_api_urls_answer_json_404(api):
     response = api.get("/api/v1/no-such-thing/")
 
     assert response.status_code == 404
-    assert response.json() == {"detail": "Not found."}
+    assert detail_of(response) == "Not found."
 
 
 def test_a_sector_filter_with_an_empty_slug_is_a_400_naming_it(api, sector_tree):
     response = api.get("/api/v1/companies/", {"sector": "computer-vision,"})
 
     assert response.status_code == 400
-    assert response.json() == {"sector": ["Give sector slugs separated by commas."]}
+    assert field_errors(response) == {
+        "sector": ["Give sector slugs separated by commas."]
+    }

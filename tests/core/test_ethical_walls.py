@@ -18,6 +18,7 @@ from config.api_router import router
 from crm.investors.models import Investor
 from crm.portfolio.models import Company, FundingRound, Stake
 from tests.admin_pages import change_url, changelist_url, listed
+from tests.api_pages import field_errors
 from tests.factories import (
     CompanyFactory,
     ContactFactory,
@@ -272,7 +273,7 @@ def test_an_outsider_cannot_refer_to_a_hidden_round(world, outsider):
         response = client.post(reverse(route), payload, format="json")
 
         assert response.status_code == 400, route
-        assert response.json() == {
+        assert field_errors(response) == {
             "round": [f'Invalid pk "{hidden_round}" - object does not exist.']
         }, route
     assert Stake.objects.count() == 3
@@ -298,11 +299,11 @@ def test_a_confidential_round_needs_a_team_its_writer_is_in(world, member, outsi
     )
 
     assert no_team.status_code == 400
-    assert no_team.json() == {
+    assert field_errors(no_team) == {
         "teams": ["A confidential round needs at least one team."]
     }
     assert not_mine.status_code == 400
-    assert not_mine.json() == {"teams": ["Add only teams you belong to."]}
+    assert field_errors(not_mine) == {"teams": ["Add only teams you belong to."]}
     assert mine.status_code == 201
     assert FundingRound.objects.filter(name="Series E", confidential=True).count() == 1
 

@@ -1,5 +1,7 @@
 import pytest
 
+from tests.api_pages import detail_of
+
 pytestmark = pytest.mark.django_db
 
 
@@ -49,9 +51,7 @@ def test_a_json_client_without_credentials_still_gets_the_json_401(client):
 
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == "Bearer"
-    assert response.json() == {
-        "detail": "Authentication credentials were not provided."
-    }
+    assert detail_of(response) == "Authentication credentials were not provided."
 
 
 def test_a_logged_in_browser_gets_the_browsable_api_without_the_explanation(

@@ -11,6 +11,7 @@ from config.api_router import router
 from crm.investors.models import Investor
 from crm.notes.models import Interaction
 from crm.portfolio.models import Stake
+from tests.api_pages import detail_of
 from tests.factories import (
     ContactFactory,
     ExchangeRateFactory,
@@ -98,6 +99,7 @@ def test_an_investors_history_lists_its_changes_newest_first(
                     {"field": "contact_cadence_days", "old": None, "new": None},
                     {"field": "country", "old": None, "new": "HK"},
                     {"field": "description", "old": None, "new": ""},
+                    {"field": "external_id", "old": None, "new": ""},
                     {"field": "kind", "old": None, "new": "private_equity"},
                     {"field": "name", "old": None, "new": "HOPU Capital"},
                     {"field": "owner", "old": None, "new": None},
@@ -169,6 +171,7 @@ def test_an_interactions_history_shows_who_logged_it_and_the_people_present(
         {"field": "company", "old": None, "new": None},
         {"field": "contacts", "old": None, "new": [rajeev.pk]},
         {"field": "details", "old": None, "new": ""},
+        {"field": "external_id", "old": None, "new": ""},
         {"field": "follow_up_done", "old": None, "new": False},
         {"field": "follow_up_on", "old": None, "new": "2018-07-27"},
         {"field": "investor", "old": None, "new": softbank.pk},
@@ -207,7 +210,7 @@ def test_a_deleted_records_history_is_not_found(admin_api):
     response = admin_api.get(history_url("investors", investor.pk))
 
     assert response.status_code == 404
-    assert response.json() == {"detail": "No Investor matches the given query."}
+    assert detail_of(response) == "No Investor matches the given query."
 
 
 def test_history_needs_the_resources_view_permission(analyst_api):

@@ -16,6 +16,7 @@ from crm.core.models import Team
 from crm.investors.models import Investor
 from crm.portfolio.models import Company, FundingRound
 from tests.admin_pages import change_url, changelist_url, delete_url, management_form
+from tests.api_pages import detail_of, problem
 from tests.factories import (
     CompanyFactory,
     ContactFactory,
@@ -81,6 +82,8 @@ def world(member):
         "softbank": softbank,
         "alibaba": alibaba,
         "masayoshi": masayoshi,
+        "public": public,
+        "secret": secret,
     }
 
 
@@ -101,10 +104,18 @@ def test_the_api_counts_only_visible_dependants_and_mentions_the_others_without_
     )
 
     assert response.status_code == 409
-    assert response.json() == {
-        "detail": "Cannot delete company “SenseTime”: 1 funding round, 1 stake "
+    assert detail_of(response) == (
+        "Cannot delete company “SenseTime”: 1 funding round, 1 stake "
         "and records you may not see depend on it."
-    }
+    )
+    body = problem(response, 409)
+    assert body["type"] == "urn:crm:problem:dependants"
+    # Ids of what the outsider may see; the rest only as a statement.
+    assert body["dependants"] == [
+        {"resource": "rounds", "ids": [world["public"].pk]},
+        {"resource": "stakes", "ids": [world["public"].stakes.get().pk]},
+    ]
+    assert body["hidden_dependants"] is True
     assert Company.objects.filter(pk=world["sensetime"].pk).exists()
 
 
@@ -116,10 +127,13 @@ def test_the_api_says_only_that_hidden_records_depend_when_nothing_else_does(
     )
 
     assert response.status_code == 409
-    assert response.json() == {
-        "detail": "Cannot delete investor “SoftBank Vision Fund”: "
+    assert detail_of(response) == (
+        "Cannot delete investor “SoftBank Vision Fund”: "
         "records you may not see depend on it."
-    }
+    )
+    body = problem(response, 409)
+    assert body["dependants"] == []
+    assert body["hidden_dependants"] is True
     assert Investor.objects.filter(pk=world["softbank"].pk).exists()
 
 
@@ -129,10 +143,21 @@ def test_a_member_of_the_team_is_told_every_dependant(world, member):
     )
 
     assert response.status_code == 409
-    assert response.json() == {
-        "detail": "Cannot delete company “SenseTime”: 1 deal note, 1 interaction, "
+    assert detail_of(response) == (
+        "Cannot delete company “SenseTime”: 1 deal note, 1 interaction, "
         "2 funding rounds, 2 stakes depend on it."
-    }
+    )
+    body = problem(response, 409)
+    assert [entry["resource"] for entry in body["dependants"]] == [
+        "interactions",
+        "notes",
+        "rounds",
+        "stakes",
+    ]
+    assert body["dependants"][2]["ids"] == sorted(
+        [world["public"].pk, world["secret"].pk]
+    )
+    assert body["hidden_dependants"] is False
 
 
 def test_a_refusal_without_hidden_dependants_reads_as_before(world, outsider):
@@ -140,9 +165,10 @@ def test_a_refusal_without_hidden_dependants_reads_as_before(world, outsider):
         reverse("investor-detail", args=[world["alibaba"].pk])
     )
 
-    assert response.json() == {
-        "detail": "Cannot delete investor “Alibaba Group”: 1 stake depends on it."
-    }
+    assert (
+        detail_of(response)
+        == "Cannot delete investor “Alibaba Group”: 1 stake depends on it."
+    )
 
 
 # The admin's delete pages

@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 from crm.core.models import Team
 from crm.portfolio.models import FundingRound, Stake
 from tests.admin_pages import add_url, change_url, management_form
+from tests.api_pages import field_errors, problem
 from tests.factories import (
     CompanyFactory,
     FundingRoundFactory,
@@ -73,8 +74,11 @@ def test_creating_a_round_named_like_a_hidden_one_reveals_nothing_about_it(
 ):
     response = create_round(outsider, world, "series d")
 
-    assert response.status_code == 400
-    assert response.json() == {"name": [HIDDEN_CLASH]}
+    assert field_errors(response) == {"name": [HIDDEN_CLASH]}
+    body = problem(response, 409)
+    # No id, no link: only that the name cannot be used.
+    assert "existing" not in body
+    assert body["errors"][0]["code"] == "unavailable"
     assert FundingRound.objects.count() == 2
 
 
@@ -86,7 +90,7 @@ def test_renaming_a_round_like_a_hidden_one_reveals_nothing_about_it(world, outs
     )
 
     assert response.status_code == 400
-    assert response.json() == {"name": [HIDDEN_CLASH]}
+    assert field_errors(response) == {"name": [HIDDEN_CLASH]}
     world["public"].refresh_from_db()
     assert world["public"].name == "Series C"
 
@@ -94,15 +98,15 @@ def test_renaming_a_round_like_a_hidden_one_reveals_nothing_about_it(world, outs
 def test_a_member_of_the_team_gets_the_precise_message(world, member):
     response = create_round(member, world, "series d")
 
-    assert response.status_code == 400
-    assert response.json() == {"name": [VISIBLE_CLASH]}
+    assert field_errors(response) == {"name": [VISIBLE_CLASH]}
+    assert problem(response, 409)["existing"]["id"] == world["secret"].pk
 
 
 def test_a_clash_with_a_visible_round_keeps_the_precise_message(world, outsider):
     response = create_round(outsider, world, "SERIES C")
 
-    assert response.status_code == 400
-    assert response.json() == {"name": [VISIBLE_CLASH]}
+    assert field_errors(response) == {"name": [VISIBLE_CLASH]}
+    assert problem(response, 409)["existing"]["id"] == world["public"].pk
 
 
 def test_a_name_no_round_of_the_company_holds_is_accepted(world, outsider):
@@ -215,7 +219,7 @@ def test_a_stake_cannot_name_a_hidden_round_so_its_unique_rule_cannot_leak(
     response = api_client(outsider).post(reverse("stake-list"), payload, format="json")
 
     assert response.status_code == 400
-    assert response.json() == {
+    assert field_errors(response) == {
         "round": [f'Invalid pk "{world["secret"].pk}" - object does not exist.']
     }
     assert Stake.objects.count() == 1

@@ -8,6 +8,7 @@ from crm.core.models import Team
 from crm.integrations import resources
 from crm.integrations.models import ChangeEntry
 from crm.investors.models import Investor
+from tests.api_pages import field_errors
 from tests.factories import InvestorFactory, UserFactory
 from tests.integrations.conftest import client_for
 
@@ -233,7 +234,7 @@ def test_a_change_lists_the_record_as_the_reader_sees_it(api, deal_team_user):
 def test_an_unknown_resource_is_a_400_naming_it(api):
     response = api.get("/api/v1/changes/?resource=investors,invstors")
     assert response.status_code == 400
-    assert "invstors" in response.json()["resource"][0]
+    assert "invstors" in field_errors(response)["resource"][0]
 
 
 @pytest.mark.django_db

@@ -60,7 +60,7 @@ def test_a_key_is_kept_a_day(api):
     )
     response = post(api, HILLHOUSE)
     # Run again: now the name is taken.
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "Idempotent-Replayed" not in response
 
 

@@ -3,7 +3,7 @@ import datetime
 import pytest
 
 from crm.investors.models import Contact
-from tests.api_pages import ids, iso
+from tests.api_pages import detail_of, field_errors, ids, iso
 from tests.factories import ContactFactory, InteractionFactory
 
 pytestmark = pytest.mark.django_db
@@ -68,6 +68,7 @@ def test_it_shows_a_contact(api, joe, alibaba):
     assert response.status_code == 200
     assert response.json() == {
         "id": joe.pk,
+        "external_id": "",
         "investor": alibaba.pk,
         "first_name": "Joe",
         "last_name": "Tsai",
@@ -104,6 +105,7 @@ def test_it_creates_a_contact_with_a_location(api, hopu):
     assert response["Location"] == f"http://testserver/api/v1/contacts/{created.pk}/"
     assert response.json() == {
         "id": created.pk,
+        "external_id": "",
         **contact_payload(hopu),
         "created_at": iso(created.created_at),
         "updated_at": iso(created.updated_at),
@@ -175,7 +177,7 @@ def test_it_rejects_an_invalid_value_on_its_field(api, hopu, field, value):
     response = api.post(URL, payload, format="json")
 
     assert response.status_code == 400
-    assert list(response.json()) == [field]
+    assert list(field_errors(response)) == [field]
     assert not Contact.objects.exists()
 
 
@@ -183,7 +185,7 @@ def test_it_requires_the_investor_and_names(api):
     response = api.post(URL, {}, format="json")
 
     assert response.status_code == 400
-    assert response.json() == {
+    assert field_errors(response) == {
         "investor": ["This field is required."],
         "first_name": ["This field is required."],
         "last_name": ["This field is required."],
@@ -253,7 +255,7 @@ def test_an_invalid_filter_value_is_a_400_naming_the_parameter(
     response = api.get(URL, {parameter: value})
 
     assert response.status_code == 400
-    assert list(response.json()) == [parameter]
+    assert list(field_errors(response)) == [parameter]
 
 
 # Deleting
@@ -267,9 +269,10 @@ def test_it_refuses_to_delete_a_contact_present_at_a_logged_interaction(
     response = admin_api.delete(f"{URL}{joe.pk}/")
 
     assert response.status_code == 409
-    assert response.json() == {
-        "detail": "Cannot delete contact “Joe Tsai”: 1 interaction depends on it."
-    }
+    assert (
+        detail_of(response)
+        == "Cannot delete contact “Joe Tsai”: 1 interaction depends on it."
+    )
     assert Contact.objects.filter(pk=joe.pk).exists()
 
 

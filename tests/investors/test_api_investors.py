@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from crm.investors.models import Contact, Investor
-from tests.api_pages import ids, iso
+from tests.api_pages import detail_of, field_errors, ids, iso, problem
 from tests.factories import (
     CompanyFactory,
     ContactFactory,
@@ -78,6 +78,7 @@ def test_it_shows_an_investor_with_figures_from_2_stakes_not_3_interactions(
     assert response.status_code == 200
     assert response.json() == {
         "id": alibaba.pk,
+        "external_id": "",
         "name": "Alibaba Group",
         "aliases": [],
         "kind": "strategic",
@@ -155,6 +156,7 @@ def test_it_creates_an_investor_with_a_location(api, sectors):
     assert response["Location"] == f"http://testserver/api/v1/investors/{created.pk}/"
     assert response.json() == {
         "id": created.pk,
+        "external_id": "",
         **investor_payload(),
         "total_stake_usd": "0.00",
         "largest_stake_usd": None,
@@ -247,7 +249,7 @@ def test_it_rejects_a_largest_check_below_the_smallest(api):
     )
 
     assert response.status_code == 400
-    assert response.json() == {
+    assert field_errors(response) == {
         "check_size_max_usd": ["The largest check cannot be smaller than the smallest."]
     }
     assert not Investor.objects.exists()
@@ -261,7 +263,7 @@ def test_it_rejects_a_largest_check_below_the_smallest_on_a_partial_update(
     )
 
     assert response.status_code == 400
-    assert list(response.json()) == ["check_size_max_usd"]
+    assert list(field_errors(response)) == ["check_size_max_usd"]
     alibaba.refresh_from_db()
     assert alibaba.check_size_max_usd == Decimal("1000000000.00")
 
@@ -277,14 +279,31 @@ def test_it_rejects_negative_amounts(api, field):
     )
 
     assert response.status_code == 400
-    assert response.json() == {field: ["An amount cannot be negative."]}
+    assert field_errors(response) == {field: ["An amount cannot be negative."]}
 
 
-def test_it_rejects_a_name_differing_only_in_case_on_the_name_field(api, alibaba):
+def test_creating_a_name_differing_only_in_case_is_a_409_linking_the_existing_one(
+    api, alibaba
+):
     response = api.post(URL, {"name": "ALIBABA group"}, format="json")
 
-    assert response.status_code == 400
-    assert response.json() == {"name": ["An investor with this name already exists."]}
+    assert problem(response, 409) == {
+        "type": "urn:crm:problem:unique",
+        "title": "Conflict",
+        "status": 409,
+        "detail": "name: An investor with this name already exists.",
+        "errors": [
+            {
+                "field": "name",
+                "code": "unique",
+                "message": "An investor with this name already exists.",
+            }
+        ],
+        "existing": {
+            "id": alibaba.pk,
+            "url": f"http://testserver/api/v1/investors/{alibaba.pk}/",
+        },
+    }
 
 
 def test_it_rejects_renaming_to_a_name_differing_only_in_case(api, alibaba):
@@ -293,7 +312,9 @@ def test_it_rejects_renaming_to_a_name_differing_only_in_case(api, alibaba):
     response = api.patch(f"{URL}{other.pk}/", {"name": "alibaba GROUP"})
 
     assert response.status_code == 400
-    assert response.json() == {"name": ["An investor with this name already exists."]}
+    assert field_errors(response) == {
+        "name": ["An investor with this name already exists."]
+    }
 
 
 @pytest.mark.parametrize(
@@ -312,7 +333,7 @@ def test_it_rejects_an_invalid_value_on_its_field(api, sectors, field, value):
     response = api.post(URL, investor_payload(**{field: value}), format="json")
 
     assert response.status_code == 400
-    assert list(response.json()) == [field]
+    assert list(field_errors(response)) == [field]
     assert not Investor.objects.exists()
 
 
@@ -605,14 +626,14 @@ def test_an_invalid_filter_value_is_a_400_naming_the_parameter(
     response = api.get(URL, {parameter: value})
 
     assert response.status_code == 400
-    assert list(response.json()) == [parameter]
+    assert list(field_errors(response)) == [parameter]
 
 
 def test_an_unknown_sector_is_named_in_the_error(api, sectors):
     response = api.get(URL, {"sector": "computer-vision,no-such-sector"})
 
     assert response.status_code == 400
-    assert response.json() == {"sector": ["Unknown sector: no-such-sector."]}
+    assert field_errors(response) == {"sector": ["Unknown sector: no-such-sector."]}
 
 
 def test_an_amount_beyond_the_filter_range_is_a_400_naming_the_parameter(
@@ -621,7 +642,7 @@ def test_an_amount_beyond_the_filter_range_is_a_400_naming_the_parameter(
     response = api.get(URL, {"stake_min": "1e400"})
 
     assert response.status_code == 400
-    assert response.json() == {
+    assert field_errors(response) == {
         "stake_min": ["Ensure this value is less than or equal to 1e+50."]
     }
 
@@ -730,10 +751,10 @@ def test_it_refuses_to_delete_an_investor_with_stakes_and_interactions(
     response = admin_api.delete(f"{URL}{alibaba.pk}/")
 
     assert response.status_code == 409
-    assert response.json() == {
-        "detail": "Cannot delete investor “Alibaba Group”: 1 deal note, "
+    assert detail_of(response) == (
+        "Cannot delete investor “Alibaba Group”: 1 deal note, "
         "1 interaction, 2 stakes depend on it."
-    }
+    )
     assert Investor.objects.filter(pk=alibaba.pk).exists()
     assert Contact.objects.filter(pk=contact.pk).exists()
     assert alibaba.stakes.count() == 2
@@ -745,9 +766,10 @@ def test_it_refuses_to_delete_an_investor_with_only_interactions(admin_api, alib
     response = admin_api.delete(f"{URL}{alibaba.pk}/")
 
     assert response.status_code == 409
-    assert response.json() == {
-        "detail": "Cannot delete investor “Alibaba Group”: 1 interaction depends on it."
-    }
+    assert (
+        detail_of(response)
+        == "Cannot delete investor “Alibaba Group”: 1 interaction depends on it."
+    )
     assert Investor.objects.filter(pk=alibaba.pk).exists()
 
 
@@ -759,9 +781,10 @@ def test_it_refuses_to_delete_an_investor_with_only_stakes(
     response = admin_api.delete(f"{URL}{alibaba.pk}/")
 
     assert response.status_code == 409
-    assert response.json() == {
-        "detail": "Cannot delete investor “Alibaba Group”: 1 stake depends on it."
-    }
+    assert (
+        detail_of(response)
+        == "Cannot delete investor “Alibaba Group”: 1 stake depends on it."
+    )
     assert Investor.objects.filter(pk=alibaba.pk).exists()
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from crm.core.models import Team
 from crm.investors.models import Investor
 from tests.admin_pages import change_url, changelist_url, listed, management_form
+from tests.api_pages import field_errors
 from tests.factories import (
     CompanyFactory,
     FundingRoundFactory,
@@ -209,7 +210,7 @@ def test_a_going_cold_that_is_not_a_boolean_is_a_400(api):
     response = api.get(URL, {"going_cold": "maybe"})
 
     assert response.status_code == 400
-    assert "going_cold" in response.json()
+    assert "going_cold" in field_errors(response)
 
 
 def test_the_api_sets_a_cadence(api, deal_team_user):

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from crm.investors.models import Contact
 from crm.notes.models import Interaction, InteractionContact
-from tests.api_pages import ids, iso
+from tests.api_pages import detail_of, field_errors, ids, iso, problem
 from tests.factories import (
     InteractionFactory,
 )
@@ -68,6 +68,7 @@ def test_it_shows_an_interaction_with_its_relations_as_ids(api, world, log):
     assert response.status_code == 200
     assert response.json() == {
         "id": call.pk,
+        "external_id": "",
         "kind": "call",
         "occurred_at": "2018-07-02T09:00:00Z",
         "investor": world["alibaba"].pk,
@@ -158,7 +159,7 @@ def test_an_unknown_kind_filter_is_a_400(api, log):
     response = api.get(URL, {"kind": "call,lunch"})
 
     assert response.status_code == 400
-    assert list(response.json()) == ["kind"]
+    assert list(field_errors(response)) == ["kind"]
 
 
 def test_it_filters_by_who_logged_them(api, world, log):
@@ -190,7 +191,7 @@ def test_a_bad_occurred_after_is_a_400(api, log):
     response = api.get(URL, {"occurred_after": "last tuesday"})
 
     assert response.status_code == 400
-    assert response.json() == {"occurred_after": ["Enter a valid date/time."]}
+    assert field_errors(response) == {"occurred_after": ["Enter a valid date/time."]}
 
 
 def test_it_filters_by_text_in_the_summary_or_the_details(api, log):
@@ -252,7 +253,7 @@ def test_a_non_boolean_follow_up_due_is_a_400(api, follow_ups):
     response = api.get(URL, {"follow_up_due": "soon"})
 
     assert response.status_code == 400
-    assert response.json() == {"follow_up_due": ["Use true or false."]}
+    assert field_errors(response) == {"follow_up_due": ["Use true or false."]}
 
 
 # Writing
@@ -280,6 +281,7 @@ def test_it_logs_an_interaction_as_the_requesting_user(api, world):
     )
     assert response.json() == {
         "id": created.pk,
+        "external_id": "",
         "kind": "meeting",
         "occurred_at": "2018-07-20T02:30:00Z",
         "investor": world["alibaba"].pk,
@@ -390,7 +392,7 @@ def test_it_rejects_a_new_investor_the_people_present_do_not_work_at(api, world,
     )
 
     assert response.status_code == 400
-    assert response.json() == {
+    assert field_errors(response) == {
         "contacts": ["Not at SoftBank Vision Fund: Joe Tsai, Wei Wu."]
     }
     call.refresh_from_db()
@@ -428,14 +430,14 @@ def test_it_requires_a_summary(api, world):
     response = api.post(URL, {"investor": world["alibaba"].pk})
 
     assert response.status_code == 400
-    assert response.json() == {"summary": ["This field is required."]}
+    assert field_errors(response) == {"summary": ["This field is required."]}
 
 
 def test_it_rejects_a_blank_summary(api, world):
     response = api.post(URL, {"investor": world["alibaba"].pk, "summary": ""})
 
     assert response.status_code == 400
-    assert response.json() == {"summary": ["This field may not be blank."]}
+    assert field_errors(response) == {"summary": ["This field may not be blank."]}
 
 
 def test_it_rejects_an_unknown_kind(api, world):
@@ -444,7 +446,7 @@ def test_it_rejects_an_unknown_kind(api, world):
     )
 
     assert response.status_code == 400
-    assert response.json() == {"kind": ['"lunch" is not a valid choice.']}
+    assert field_errors(response) == {"kind": ['"lunch" is not a valid choice.']}
 
 
 def test_it_rejects_a_bad_occurred_at(api, world):
@@ -458,8 +460,10 @@ def test_it_rejects_a_bad_occurred_at(api, world):
     )
 
     assert response.status_code == 400
-    assert list(response.json()) == ["occurred_at"]
-    assert response.json()["occurred_at"][0].startswith("Datetime has wrong format.")
+    assert list(field_errors(response)) == ["occurred_at"]
+    assert field_errors(response)["occurred_at"][0].startswith(
+        "Datetime has wrong format."
+    )
 
 
 def test_it_rejects_contacts_who_work_at_another_investor(api, world):
@@ -473,7 +477,7 @@ def test_it_rejects_contacts_who_work_at_another_investor(api, world):
     )
 
     assert response.status_code == 400
-    assert response.json() == {"contacts": ["Not at Alibaba Group: Masa Son."]}
+    assert field_errors(response) == {"contacts": ["Not at Alibaba Group: Masa Son."]}
     assert not Interaction.objects.exists()
 
 
@@ -489,14 +493,16 @@ def test_it_rejects_a_round_of_another_company(api, world):
     )
 
     assert response.status_code == 400
-    assert response.json() == {"round": ["This round belongs to another company."]}
+    assert field_errors(response) == {
+        "round": ["This round belongs to another company."]
+    }
 
 
 def test_it_rejects_an_unknown_investor(api, world):
     response = api.post(URL, {"investor": 999999, "summary": "Call"})
 
     assert response.status_code == 400
-    assert response.json() == {
+    assert field_errors(response) == {
         "investor": ['Invalid pk "999999" - object does not exist.']
     }
 
@@ -508,7 +514,7 @@ def test_it_rejects_an_unknown_contact(api, world):
     )
 
     assert response.status_code == 400
-    assert response.json() == {
+    assert field_errors(response) == {
         "contacts": ['Invalid pk "999999" - object does not exist.']
     }
 
@@ -517,8 +523,8 @@ def test_it_rejects_malformed_json(api, world):
     response = api.post(URL, '{"summary": "Call",', content_type="application/json")
 
     assert response.status_code == 400
-    assert list(response.json()) == ["detail"]
-    assert response.json()["detail"].startswith("JSON parse error")
+    assert problem(response, 400)["type"] == "urn:crm:problem:parse_error"
+    assert detail_of(response).startswith("JSON parse error")
 
 
 # Speed

@@ -3,7 +3,7 @@ import datetime
 import pytest
 
 from crm.notes.models import DealNote
-from tests.api_pages import ids, iso
+from tests.api_pages import detail_of, field_errors, ids, iso, problem
 from tests.factories import (
     DealNoteFactory,
 )
@@ -52,6 +52,7 @@ def test_it_shows_a_note_with_its_relations_as_ids(api, world, notes):
     assert response.status_code == 200
     assert response.json() == {
         "id": thesis.pk,
+        "external_id": "",
         "title": "Why Alibaba backs SenseTime",
         "body": "R&D in deep learning and visual computing.",
         "investor": world["alibaba"].pk,
@@ -115,7 +116,7 @@ def test_a_non_boolean_pinned_is_a_400(api, notes):
     response = api.get(URL, {"pinned": "yes please"})
 
     assert response.status_code == 400
-    assert response.json() == {"pinned": ["Use true or false."]}
+    assert field_errors(response) == {"pinned": ["Use true or false."]}
 
 
 def test_it_filters_by_text_in_the_title_or_the_body(api, notes):
@@ -139,7 +140,7 @@ def test_a_bad_updated_after_is_a_400(api, notes):
     response = api.get(URL, {"updated_after": "yesterday"})
 
     assert response.status_code == 400
-    assert response.json() == {"updated_after": ["Enter a valid date/time."]}
+    assert field_errors(response) == {"updated_after": ["Enter a valid date/time."]}
 
 
 # Writing
@@ -162,6 +163,7 @@ def test_it_creates_a_note_by_the_requesting_user(api, world):
     assert response["Location"] == f"http://testserver/api/v1/notes/{created.pk}/"
     assert response.json() == {
         "id": created.pk,
+        "external_id": "",
         "title": "SenseTime valuation",
         "body": "Valued at $4.5B in May.",
         "investor": None,
@@ -226,8 +228,8 @@ def test_a_note_must_be_about_an_investor_a_company_or_a_round(api, world):
     response = api.post(URL, {"title": "Loose thought", "body": "About nothing."})
 
     assert response.status_code == 400
-    assert response.json() == {
-        "non_field_errors": ["Link the note to an investor, a company or a round."]
+    assert field_errors(response) == {
+        None: ["Link the note to an investor, a company or a round."]
     }
     assert not DealNote.objects.exists()
 
@@ -238,8 +240,8 @@ def test_a_patch_cannot_unlink_a_note_from_everything(api, notes):
     response = api.patch(f"{URL}{softbank.pk}/", {"investor": None})
 
     assert response.status_code == 400
-    assert response.json() == {
-        "non_field_errors": ["Link the note to an investor, a company or a round."]
+    assert field_errors(response) == {
+        None: ["Link the note to an investor, a company or a round."]
     }
     softbank.refresh_from_db()
     assert softbank.investor_id is not None
@@ -249,14 +251,14 @@ def test_it_requires_a_title(api, world):
     response = api.post(URL, {"investor": world["alibaba"].pk})
 
     assert response.status_code == 400
-    assert response.json() == {"title": ["This field is required."]}
+    assert field_errors(response) == {"title": ["This field is required."]}
 
 
 def test_it_rejects_an_unknown_company(api, world):
     response = api.post(URL, {"title": "Note", "company": 999999})
 
     assert response.status_code == 400
-    assert response.json() == {
+    assert field_errors(response) == {
         "company": ['Invalid pk "999999" - object does not exist.']
     }
 
@@ -267,15 +269,15 @@ def test_it_rejects_a_non_boolean_pinned(api, world):
     )
 
     assert response.status_code == 400
-    assert response.json() == {"pinned": ["Must be a valid boolean."]}
+    assert field_errors(response) == {"pinned": ["Must be a valid boolean."]}
 
 
 def test_it_rejects_malformed_json(api, world):
     response = api.post(URL, "{title: Note}", content_type="application/json")
 
     assert response.status_code == 400
-    assert list(response.json()) == ["detail"]
-    assert response.json()["detail"].startswith("JSON parse error")
+    assert problem(response, 400)["type"] == "urn:crm:problem:parse_error"
+    assert detail_of(response).startswith("JSON parse error")
 
 
 # Speed
@@ -308,5 +310,7 @@ def test_a_note_about_a_round_of_another_company_is_refused_on_round(api, world)
     )
 
     assert response.status_code == 400
-    assert response.json() == {"round": ["This round belongs to another company."]}
+    assert field_errors(response) == {
+        "round": ["This round belongs to another company."]
+    }
     assert not DealNote.objects.filter(title="Mixed up").exists()

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from crm.portfolio.models import Company, FundingRound
-from tests.api_pages import ids, iso
+from tests.api_pages import detail_of, field_errors, ids, iso, problem
 from tests.factories import (
     CompanyFactory,
     FundingRoundFactory,
@@ -112,6 +112,7 @@ def test_it_shows_a_company_with_its_derived_figures(api, sensetime):
     assert response.status_code == 200
     assert response.json() == {
         "id": sensetime.pk,
+        "external_id": "",
         "name": "SenseTime",
         "aliases": ["商汤科技", "Shangtang"],
         "sector": "computer-vision",
@@ -157,6 +158,7 @@ def test_it_creates_a_company_with_a_location(api, sector_tree):
     assert response["Location"] == f"http://testserver/api/v1/companies/{created.pk}/"
     assert response.json() == {
         "id": created.pk,
+        "external_id": "",
         **payload(),
         "total_raised_usd": "0.00",
         "latest_valuation_usd": None,
@@ -227,9 +229,10 @@ def test_it_refuses_to_delete_a_company_with_rounds_or_stakes_with_409(
     response = admin_api.delete(f"{URL}{sensetime.pk}/")
 
     assert response.status_code == 409
-    assert response.json() == {
-        "detail": "Cannot delete company “SenseTime”: 3 funding rounds, 1 stake depend on it."
-    }
+    assert (
+        detail_of(response)
+        == "Cannot delete company “SenseTime”: 3 funding rounds, 1 stake depend on it."
+    )
     assert Company.objects.filter(pk=sensetime.pk).exists()
     assert sensetime.rounds.count() == 3
     assert sensetime.stakes.count() == 1
@@ -245,11 +248,18 @@ def test_the_deal_team_may_not_delete_companies(api):
 # Rules: 400s naming the field
 
 
-def test_it_rejects_a_name_differing_only_in_case_on_the_name_field(api, sensetime):
+def test_creating_a_name_differing_only_in_case_is_a_409_linking_the_existing_one(
+    api, sensetime
+):
     response = api.post(URL, {"name": "SENSETIME"})
 
-    assert response.status_code == 400
-    assert response.json() == {"name": ["A company with this name already exists."]}
+    assert field_errors(response) == {
+        "name": ["A company with this name already exists."]
+    }
+    assert problem(response, 409)["existing"] == {
+        "id": sensetime.pk,
+        "url": f"http://testserver/api/v1/companies/{sensetime.pk}/",
+    }
 
 
 def test_it_rejects_renaming_to_another_companys_name_in_other_case(api, sensetime):
@@ -258,7 +268,9 @@ def test_it_rejects_renaming_to_another_companys_name_in_other_case(api, senseti
     response = api.patch(f"{URL}{megvii.pk}/", {"name": "sensetime"})
 
     assert response.status_code == 400
-    assert response.json() == {"name": ["A company with this name already exists."]}
+    assert field_errors(response) == {
+        "name": ["A company with this name already exists."]
+    }
 
 
 def test_it_keeps_its_own_name_in_another_case(api, sensetime):
@@ -273,7 +285,7 @@ def test_it_rejects_blank_aliases(api, aliases):
     response = api.post(URL, {"name": "Megvii", "aliases": aliases})
 
     assert response.status_code == 400
-    assert response.json() == {
+    assert field_errors(response) == {
         "aliases": ["Give the other names as a list of non-empty strings."]
     }
 
@@ -283,14 +295,14 @@ def test_it_rejects_aliases_that_are_not_a_list(api, aliases):
     response = api.post(URL, {"name": "Megvii", "aliases": aliases})
 
     assert response.status_code == 400
-    assert list(response.json()) == ["aliases"]
+    assert list(field_errors(response)) == ["aliases"]
 
 
 def test_it_rejects_aliases_that_are_not_strings(api):
     response = api.post(URL, {"name": "Megvii", "aliases": [["Face++"]]})
 
     assert response.status_code == 400
-    assert list(response.json()) == ["aliases"]
+    assert list(field_errors(response)) == ["aliases.0"]
 
 
 @pytest.mark.parametrize(
@@ -308,7 +320,7 @@ def test_it_rejects_invalid_values_on_their_field(api, sector_tree, field, value
     response = api.post(URL, payload(**{field: value}))
 
     assert response.status_code == 400
-    assert list(response.json()) == [field]
+    assert list(field_errors(response)) == [field]
     assert not Company.objects.exists()
 
 
@@ -471,13 +483,13 @@ def test_an_invalid_filter_value_is_a_400_naming_the_parameter(
     response = api.get(URL, {parameter: value})
 
     assert response.status_code == 400
-    assert list(response.json()) == [parameter]
+    assert list(field_errors(response)) == [parameter]
 
 
 def test_an_unknown_sector_is_named_in_the_error(api, companies):
     response = api.get(URL, {"sector": "computer-vision,robotics"})
 
-    assert response.json() == {"sector": ["Unknown sector: robotics."]}
+    assert field_errors(response) == {"sector": ["Unknown sector: robotics."]}
 
 
 # Speed

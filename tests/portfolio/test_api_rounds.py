@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from crm.portfolio.models import FundingRound
-from tests.api_pages import ids, iso
+from tests.api_pages import detail_of, field_errors, ids, iso, problem
 from tests.factories import (
     FundingRoundFactory,
     StakeFactory,
@@ -100,6 +100,7 @@ def test_it_shows_a_round_with_every_amount_also_in_usd(api, cny_rates, sensetim
     # At the rate of 2018-06-01, the latest on or before the announcement.
     assert response.json() == {
         "id": series_c.pk,
+        "external_id": "",
         "company": sensetime.pk,
         "name": "Series C",
         "stage": "series_c",
@@ -155,6 +156,7 @@ def test_it_creates_a_round_converting_its_amounts_to_usd(api, cny_rates, senset
     assert response["Location"] == f"http://testserver/api/v1/rounds/{created.pk}/"
     assert response.json() == {
         "id": created.pk,
+        "external_id": "",
         **payload(sensetime),
         "target_amount_usd": "600000000.00",
         "raised_amount_usd": "600000000.00",
@@ -246,9 +248,10 @@ def test_it_refuses_to_delete_a_round_with_stakes_with_409(admin_api, rounds):
     response = admin_api.delete(f"{URL}{series_c.pk}/")
 
     assert response.status_code == 409
-    assert response.json() == {
-        "detail": "Cannot delete funding round “SenseTime Series C”: 2 stakes depend on it."
-    }
+    assert (
+        detail_of(response)
+        == "Cannot delete funding round “SenseTime Series C”: 2 stakes depend on it."
+    )
     assert FundingRound.objects.filter(pk=series_c.pk).exists()
     assert series_c.stakes.count() == 2
 
@@ -270,7 +273,7 @@ def test_it_rejects_a_close_before_the_announcement_on_closed_on(api, sensetime)
     )
 
     assert response.status_code == 400
-    assert response.json() == {
+    assert field_errors(response) == {
         "closed_on": ["A round cannot close before it was announced."]
     }
 
@@ -284,7 +287,7 @@ def test_it_rejects_post_money_below_pre_money_on_post_money_valuation(api, roun
     )
 
     assert response.status_code == 400
-    assert response.json() == {
+    assert field_errors(response) == {
         "post_money_valuation": [
             "The post-money valuation cannot be below the pre-money valuation."
         ]
@@ -297,7 +300,7 @@ def test_it_rejects_an_amount_without_a_rate_for_its_currency_and_date(
     response = api.post(URL, payload(sensetime, announced_on="2017-12-31"))
 
     assert response.status_code == 400
-    assert response.json() == {
+    assert field_errors(response) == {
         "currency": ["No exchange rate for CNY on or before 2017-12-31."]
     }
     assert not FundingRound.objects.exists()
@@ -314,8 +317,8 @@ def test_it_rejects_a_negative_amount_on_its_field(api, sensetime, field):
     )
 
     assert response.status_code == 400
-    assert list(response.json()) == [field]
-    assert response.json()[field][0] == "An amount cannot be negative."
+    assert list(field_errors(response)) == [field]
+    assert field_errors(response)[field][0] == "An amount cannot be negative."
 
 
 def test_it_rejects_a_second_round_of_the_same_name_in_any_case(api, rounds):
@@ -323,9 +326,12 @@ def test_it_rejects_a_second_round_of_the_same_name_in_any_case(api, rounds):
 
     response = api.post(URL, {"company": series_c.company.pk, "name": "SERIES C"})
 
-    assert response.status_code == 400
-    assert response.json() == {
+    assert field_errors(response) == {
         "name": ["This company already has a round with this name."]
+    }
+    assert problem(response, 409)["existing"] == {
+        "id": series_c.pk,
+        "url": f"http://testserver/api/v1/rounds/{series_c.pk}/",
     }
 
 
@@ -349,7 +355,7 @@ def test_it_rejects_invalid_values_on_their_field(
     response = api.post(URL, payload(sensetime, **{field: value}))
 
     assert response.status_code == 400
-    assert list(response.json()) == [field]
+    assert list(field_errors(response)) == [field]
     assert not FundingRound.objects.exists()
 
 
@@ -535,7 +541,7 @@ def test_an_invalid_filter_value_is_a_400_naming_the_parameter(
     response = api.get(URL, {parameter: value})
 
     assert response.status_code == 400
-    assert list(response.json()) == [parameter]
+    assert list(field_errors(response)) == [parameter]
 
 
 # Speed

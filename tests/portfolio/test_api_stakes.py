@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from crm.portfolio.models import Stake
-from tests.api_pages import ids, iso
+from tests.api_pages import field_errors, ids, iso, problem
 from tests.factories import (
     FundingRoundFactory,
     StakeFactory,
@@ -123,6 +123,7 @@ def test_it_shows_a_stake_with_its_usd_value_at_the_rate_of_its_date(api, world)
     assert response.status_code == 200
     assert response.json() == {
         "id": stake.pk,
+        "external_id": "",
         "investor": world["softbank"].pk,
         "company": world["sensetime"].pk,
         "round": world["series_c"].pk,
@@ -165,6 +166,7 @@ def test_it_creates_a_stake_converting_its_amount_to_usd(api, world):
     assert response["Location"] == f"http://testserver/api/v1/stakes/{created.pk}/"
     assert response.json() == {
         "id": created.pk,
+        "external_id": "",
         **payload(world),
         "amount_usd": "1000000000.00",
         "fx_rate_date": "2018-06-01",
@@ -246,7 +248,7 @@ def test_it_rejects_ownership_outside_0_to_100(api, world, ownership):
     response = api.post(URL, payload(world, ownership_pct=ownership))
 
     assert response.status_code == 400
-    assert response.json() == {
+    assert field_errors(response) == {
         "ownership_pct": ["Ownership must be between 0 and 100 percent."]
     }
     assert not Stake.objects.exists()
@@ -256,7 +258,7 @@ def test_it_rejects_an_ownership_too_long_for_a_percentage(api, world):
     response = api.post(URL, payload(world, ownership_pct="1000"))
 
     assert response.status_code == 400
-    assert list(response.json()) == ["ownership_pct"]
+    assert list(field_errors(response)) == ["ownership_pct"]
 
 
 def test_it_accepts_ownership_of_0_and_100(api, world):
@@ -271,15 +273,15 @@ def test_it_rejects_a_negative_amount_on_amount(api, world):
     response = api.post(URL, payload(world, amount="-1.00", currency="USD"))
 
     assert response.status_code == 400
-    assert list(response.json()) == ["amount"]
-    assert response.json()["amount"][0] == "An amount cannot be negative."
+    assert list(field_errors(response)) == ["amount"]
+    assert field_errors(response)["amount"][0] == "An amount cannot be negative."
 
 
 def test_it_rejects_an_amount_without_a_rate_for_its_currency_and_date(api, world):
     response = api.post(URL, payload(world, currency="EUR"))
 
     assert response.status_code == 400
-    assert response.json() == {
+    assert field_errors(response) == {
         "currency": ["No exchange rate for EUR on or before 2018-07-01."]
     }
 
@@ -288,7 +290,7 @@ def test_it_rejects_a_date_before_the_first_rate_of_the_currency(api, stakes):
     response = api.patch(f"{URL}{stakes[1].pk}/", {"as_of": "2017-12-31"})
 
     assert response.status_code == 400
-    assert response.json() == {
+    assert field_errors(response) == {
         "currency": ["No exchange rate for CNY on or before 2017-12-31."]
     }
     stakes[1].refresh_from_db()
@@ -299,14 +301,18 @@ def test_it_rejects_a_round_of_another_company_on_round(api, world):
     response = api.post(URL, payload(world, company=world["megvii"].pk))
 
     assert response.status_code == 400
-    assert response.json() == {"round": ["This round belongs to another company."]}
+    assert field_errors(response) == {
+        "round": ["This round belongs to another company."]
+    }
 
 
 def test_it_rejects_moving_a_stake_to_another_company_than_its_rounds(api, stakes):
     response = api.patch(f"{URL}{stakes[3].pk}/", {"company": stakes[4].company_id})
 
     assert response.status_code == 400
-    assert response.json() == {"round": ["This round belongs to another company."]}
+    assert field_errors(response) == {
+        "round": ["This round belongs to another company."]
+    }
 
 
 def test_it_rejects_a_second_stake_of_an_investor_in_a_round_on_round(
@@ -314,10 +320,11 @@ def test_it_rejects_a_second_stake_of_an_investor_in_a_round_on_round(
 ):
     response = api.post(URL, payload(world, investor=world["alibaba"].pk))
 
-    assert response.status_code == 400
-    assert response.json() == {
+    assert field_errors(response) == {
         "round": ["This investor already has a stake in this round."]
     }
+    existing = world["alibaba"].stakes.get(round=world["series_c"])
+    assert problem(response, 409)["existing"]["id"] == existing.pk
     assert world["alibaba"].stakes.count() == 2
 
 
@@ -328,7 +335,7 @@ def test_it_rejects_moving_a_stake_into_a_round_the_investor_is_in(api, stakes, 
     response = api.patch(f"{URL}{stake.pk}/", {"round": world["series_c"].pk})
 
     assert response.status_code == 400
-    assert response.json() == {
+    assert field_errors(response) == {
         "round": ["This investor already has a stake in this round."]
     }
 
@@ -358,7 +365,7 @@ def test_it_rejects_invalid_values_on_their_field(api, world, field, value):
     response = api.post(URL, payload(world, **{field: value}))
 
     assert response.status_code == 400
-    assert list(response.json()) == [field]
+    assert list(field_errors(response)) == [field]
     assert not Stake.objects.exists()
 
 
@@ -572,7 +579,7 @@ def test_an_invalid_filter_value_is_a_400_naming_the_parameter(
     response = api.get(URL, {parameter: value})
 
     assert response.status_code == 400
-    assert list(response.json()) == [parameter]
+    assert list(field_errors(response)) == [parameter]
 
 
 # Speed

@@ -20,6 +20,7 @@ from crm.core.models import Team
 from crm.investors.models import STORED_FIGURES, Investor
 from crm.portfolio.models import FundingRound, Stake
 from crm.portfolio.services import round_save, stake_save
+from tests.api_pages import field_errors
 from tests.factories import (
     CompanyFactory,
     FundingRoundFactory,
@@ -109,7 +110,7 @@ def test_a_deal_lead_cannot_add_a_team_it_does_not_belong_to(
     )
 
     assert response.status_code == 400
-    assert response.json() == {"teams": ["Add only teams you belong to."]}
+    assert field_errors(response) == {"teams": ["Add only teams you belong to."]}
 
 
 def test_the_admin_shows_confidentiality_read_only_without_the_permission(
@@ -131,7 +132,7 @@ def test_a_round_with_stakes_cannot_move_to_another_company(api, series_d):
     response = api.patch(round_url(series_d), {"company": megvii.pk})
 
     assert response.status_code == 400
-    assert response.json()["company"] == [
+    assert field_errors(response)["company"] == [
         "This round has 1 stake of its company: move or delete them before moving "
         "the round to another company."
     ]
@@ -248,7 +249,7 @@ def test_a_deal_lead_cannot_leave_a_round_walled_without_a_team_of_theirs(
     response = api.patch(round_url(series_d), {"teams": [other.pk]}, format="json")
 
     assert response.status_code == 400
-    assert response.json() == {
+    assert field_errors(response) == {
         "teams": [
             "Include a team you belong to, or you could no longer see this round."
         ]

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from drf_spectacular.generators import SchemaGenerator
 
+from tests.api_pages import field_errors
 from tests.conftest import _client_with_token
 from tests.factories import (
     CompanyFactory,
@@ -151,7 +152,7 @@ def test_a_bad_query_is_a_400_naming_the_parameter(api, params, field):
     response = api.get(URL, params)
 
     assert response.status_code == 400
-    assert field in response.json()
+    assert field in field_errors(response)
 
 
 # Walls and permissions

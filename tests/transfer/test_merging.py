@@ -6,6 +6,7 @@ from crm.investors.models import Investor
 from crm.notes.models import Interaction
 from crm.portfolio.models import Stake
 from crm.transfer.merging import merge_records
+from tests.api_pages import field_errors
 from tests.factories import (
     ContactFactory,
     DealNoteFactory,
@@ -143,7 +144,7 @@ def test_the_api_refuses_unknown_ids_and_fields(api, pair):
     )
 
     assert response.status_code == 400
-    assert response.json() == {"ids": ["No record with id 999999."]}
+    assert field_errors(response) == {"ids": ["No record with id 999999."]}
 
 
 def test_an_analyst_cannot_merge(analyst_api, pair):

@@ -34,7 +34,7 @@ class PreconditionFailed(exceptions.APIException):
         "The record has changed since the version named in If-Match; nothing was "
         "changed. Fetch it again, reapply your change and send its new ETag."
     )
-    default_code = "precondition_failed"
+    default_code = "stale"
 
 
 def etag(instance) -> str:

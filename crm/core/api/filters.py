@@ -241,6 +241,20 @@ class CRMFilterSet(filters.FilterSet):
                     raise ValidationError({name: [str(UnknownSectors(unknown))]})
 
 
+class CharInFilter(filters.BaseInFilter, filters.CharFilter):
+    """Values separated by commas, any of."""
+
+
+class ExternalIdFilterSet(CRMFilterSet):
+    """The lists of records that carry an `external_id` (crm.core.models)."""
+
+    external_id = CharInFilter(
+        field_name="external_id",
+        lookup_expr="in",
+        help_text="Your own ids (`external_id`), separated by commas, any of.",
+    )
+
+
 class SectorFilterSet(CRMFilterSet):
     parent = filters.CharFilter(
         field_name="parent__slug",

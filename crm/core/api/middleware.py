@@ -1,18 +1,18 @@
 """Request bodies over DATA_UPLOAD_MAX_MEMORY_SIZE are refused under /api/."""
 
 from django.conf import settings
-from django.http import JsonResponse
 
 from crm.core.api.errors import API_PREFIX
+from crm.core.api.problems import problem_response
 
 
 class RequestBodyLimitMiddleware:
-    """A 413 in the API's JSON error shape, decided before the body is read.
+    """A 413 as a problem (crm.core.api.problems), decided before the body is read.
 
     Django checks DATA_UPLOAD_MAX_MEMORY_SIZE as it reads a whole body (DRF's
     JSON and form parsers do) and answers with its HTML 400 page; a multipart
     body's file parts are streamed to disk whatever their size. Checking the
-    declared length first refuses both, as JSON. A body without a length
+    declared length first refuses both, as a problem. A body without a length
     (chunked) is read as empty by Django, so it needs no check.
     """
 
@@ -26,9 +26,8 @@ class RequestBodyLimitMiddleware:
             and request.path.startswith(API_PREFIX)
             and self.content_length(request) > limit
         ):
-            return JsonResponse(
-                {"detail": f"The request body is over the limit of {limit} bytes."},
-                status=413,
+            return problem_response(
+                413, f"The request body is over the limit of {limit} bytes."
             )
         return self.get_response(request)
 

@@ -20,20 +20,81 @@ from crm.core.api.concurrency import (
     conditional_action,
     openapi_headers,
 )
+from crm.core.api.problems import CODES, CONTENT_TYPE
 from crm.transfer.api.exports import ExportableListMixin, ExportSchemaMixin
 
 ERROR_SCHEMA = {
     "type": "object",
-    "description": "`detail` for a general error; otherwise each offending field "
-    "(or query parameter) mapped to a list of messages. Errors that are not "
-    "about one field are under `non_field_errors`.",
-    "properties": {"detail": {"type": "string"}},
-    "additionalProperties": {
-        "oneOf": [
-            {"type": "array", "items": {"type": "string"}},
-            {"type": "object"},
-        ]
+    "description": "An RFC 9457 problem (`application/problem+json`). `type` names "
+    "the kind of problem (`urn:crm:problem:invalid`, `...:unique`, `...:dependants`, "
+    "`...:stale`, `...:not_found`, ...); invalid input lists each error in `errors`.",
+    "properties": {
+        "type": {"type": "string", "format": "uri-reference"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "field": {
+                        "type": "string",
+                        "nullable": True,
+                        "description": "The body field or query parameter (a "
+                        "dotted path into lists: `items.3.name`); null when the "
+                        "error is about no one field.",
+                    },
+                    "code": {
+                        "type": "string",
+                        "enum": list(CODES),
+                        "description": "; ".join(
+                            f"`{code}`: {meaning}" for code, meaning in CODES.items()
+                        ),
+                    },
+                    "message": {"type": "string"},
+                    "item": {
+                        "type": "integer",
+                        "description": "In a batch: the index of the item.",
+                    },
+                    "existing": {"$ref": "#/components/schemas/ExistingRecord"},
+                },
+                "required": ["field", "code", "message"],
+            },
+        },
+        "existing": {"$ref": "#/components/schemas/ExistingRecord"},
+        "dependants": {
+            "type": "array",
+            "description": "A refused delete: the records you may see that depend "
+            "on this one, by resource.",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "resource": {"type": "string"},
+                    "ids": {"type": "array", "items": {"type": "integer"}},
+                },
+                "required": ["resource", "ids"],
+            },
+        },
+        "hidden_dependants": {
+            "type": "boolean",
+            "description": "A refused delete: records you may not see depend on "
+            "this one too (how many is not said).",
+        },
     },
+    "required": ["type", "title", "status", "detail"],
+    # Problems of some kinds carry more (e.g. a duplicate's `candidates`).
+    "additionalProperties": True,
+}
+
+EXISTING_SCHEMA = {
+    "type": "object",
+    "description": "The record that already has the value, if you may see it.",
+    "properties": {
+        "id": {"type": "integer"},
+        "url": {"type": "string", "format": "uri", "nullable": True},
+    },
+    "required": ["id", "url"],
 }
 
 ERRORS = {
@@ -46,7 +107,10 @@ ERRORS = {
     "405": "This path does not take this method (a client built from another "
     "version of this schema): `Allow` lists those it takes.",
     "406": "No representation this endpoint offers matches `Accept` or `?format=`.",
-    "409": "Other records depend on this one; nothing was deleted.",
+    "409": "A conflict; nothing was written. A delete: other records depend on "
+    "this one (`dependants`). A create: a unique value is taken (`existing` "
+    "links to the record if you may see it). Or a request with the same "
+    "`Idempotency-Key` is still running.",
     "422": "This `Idempotency-Key` was sent before with another body; nothing "
     "was done.",
     "412": "The record changed since the version named in `If-Match`; nothing was changed.",
@@ -97,9 +161,6 @@ CONDITIONAL = {
 }
 # Writes that take an Idempotency-Key (crm.integrations.idempotency).
 IDEMPOTENT_METHODS = {"POST", "PATCH"}
-IDEMPOTENT_CONFLICT = (
-    "A request with this `Idempotency-Key` is still running: retry it later."
-)
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key",
     OpenApiTypes.STR,
@@ -116,7 +177,32 @@ REPLAYED = {
 EXPORT = " `?format=csv` or `xlsx` answers every matching row as a file."
 
 
-class CRMAutoSchema(ExportSchemaMixin, AutoSchema):
+class UpsertSchemaMixin:
+    """The schema of `batch/` (items in, results out) and `external/` (200 or 201)."""
+
+    # crm.core.api.upserts is imported late: it loads DRF's views, whose
+    # settings load this module.
+
+    def get_request_serializer(self):
+        if getattr(self.view, "action", None) == "batch":
+            from crm.core.api.upserts import batch_request_serializer
+
+            return batch_request_serializer(self.view.get_serializer_class())
+        return super().get_request_serializer()
+
+    def get_response_serializers(self):
+        action_ = getattr(self.view, "action", None)
+        if action_ == "batch":
+            from crm.core.api.upserts import batch_response_serializer
+
+            return batch_response_serializer(self.view.get_serializer_class())
+        if action_ == "external":
+            serializer = self.view.get_serializer_class()
+            return {200: serializer, 201: serializer}
+        return super().get_response_serializers()
+
+
+class CRMAutoSchema(UpsertSchemaMixin, ExportSchemaMixin, AutoSchema):
     def get_description(self):
         description = super().get_description()
         action = getattr(self.view, "action", None)
@@ -164,20 +250,17 @@ class CRMAutoSchema(ExportSchemaMixin, AutoSchema):
             schema=ERROR_SCHEMA,
         )
         self.registry.register_on_missing(error)
-        for code in self._error_codes():
-            description = ERRORS[code]
-            if code == "409" and self.method in IDEMPOTENT_METHODS:
-                description = IDEMPOTENT_CONFLICT
-            if code in responses and code == "409":
-                # A create's "looks like a duplicate" (crm.transfer.api.duplicates).
-                responses[code]["description"] += f" Or: {description}"
-            responses.setdefault(
-                code,
-                {
-                    "description": description,
-                    "content": {"application/json": {"schema": error.ref}},
-                },
+        self.registry.register_on_missing(
+            ResolvedComponent(
+                name="ExistingRecord",
+                type=ResolvedComponent.SCHEMA,
+                object="ExistingRecord",
+                schema=EXISTING_SCHEMA,
             )
+        )
+        for code in self._error_codes():
+            documented = responses.setdefault(code, {"description": ERRORS[code]})
+            documented.setdefault("content", {CONTENT_TYPE: {"schema": error.ref}})
         if conditional_action(self.view) == "retrieve":
             responses.setdefault("304", copy.deepcopy(NOT_MODIFIED))
         for code, response in responses.items():
@@ -188,7 +271,8 @@ class CRMAutoSchema(ExportSchemaMixin, AutoSchema):
                 # Only the list itself is a file (ExportableListMixin): a
                 # create on its URL answers JSON whatever `Accept` says.
                 content = response.get("content", {})
-                for media_type in [m for m in content if m != "application/json"]:
+                kept = ("application/json", CONTENT_TYPE)
+                for media_type in [m for m in content if m not in kept]:
                     del content[media_type]
         return responses
 
@@ -222,11 +306,14 @@ class CRMAutoSchema(ExportSchemaMixin, AutoSchema):
             codes.append("404")
         if self.method in ("POST", "PUT", "PATCH"):
             codes += ["413", "415"]
-        if self.method == "DELETE":
+        if self.method in ("DELETE", "POST", "PUT", "PATCH"):
             codes.append("409")
         if self.method in IDEMPOTENT_METHODS:
-            codes += ["409", "422"]
-        if conditional_action(self.view) in CONDITIONAL_WRITES:
+            codes.append("422")
+        if (
+            conditional_action(self.view) in CONDITIONAL_WRITES
+            or getattr(self.view, "action", None) == "external"
+        ):
             codes.append("412")
         return codes
 

@@ -1,6 +1,7 @@
 """The base of every CRM serializer: writes go through the model's validation."""
 
 from rest_framework import serializers
+from rest_framework.validators import UniqueValidator
 
 from crm.core.models import ExchangeRate, Sector
 from crm.core.money import DECIMAL_PLACES, SUM_MAX_DIGITS
@@ -30,6 +31,10 @@ class SlugRelatedField(serializers.SlugRelatedField):
         return super().to_internal_value(data)
 
 
+def _names(opts):
+    return {field.name for field in opts.get_fields()}
+
+
 class ValidatedModelSerializer(serializers.ModelSerializer):
     # Validates shape here, rules in the model (`record_save` -> `full_clean`).
     # Model rules (constraints, USD conversion, cross-field checks) raise
@@ -51,7 +56,19 @@ class ValidatedModelSerializer(serializers.ModelSerializer):
         fields = super().get_fields()
         request = self.context.get("request")
         user = getattr(request, "user", None)
-        for field in fields.values():
+        opts = self.Meta.model._meta
+        for name, field in fields.items():
+            if not field.read_only and not getattr(
+                opts.get_field(name) if name in _names(opts) else None, "unique", True
+            ):
+                # DRF checks a UniqueConstraint's field itself, over every
+                # row: the model's check (crm.core.constraints) keeps to the
+                # writer's walls and names the record it clashes with.
+                field.validators = [
+                    validator
+                    for validator in field.validators
+                    if not isinstance(validator, UniqueValidator)
+                ]
             relation = getattr(field, "child_relation", field)
             queryset = getattr(relation, "queryset", None)
             if queryset is not None and hasattr(queryset, "visible_to"):

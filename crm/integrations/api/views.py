@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from crm.accounts.permissions import ReadOnlyTokens
+from crm.core.api.problems import CONTENT_TYPE, problem
 from crm.core.api.query_params import LIST, ONE, StrictQueryParametersMixin
 from crm.integrations import feed, resources
 from crm.integrations.api.serializers import ChangesPageSerializer
@@ -70,12 +71,14 @@ class ChangesView(StrictQueryParametersMixin, APIView):
             page = feed.read(request, after=after, names=self._resources(), limit=limit)
         except feed.CursorExpired as expired:
             return Response(
-                {
-                    "detail": f"Changes after cursor {after} have been purged. "
+                problem(
+                    status.HTTP_410_GONE,
+                    f"Changes after cursor {after} have been purged. "
                     "Read the lists again, then follow the feed from latest_cursor.",
-                    "latest_cursor": expired.latest_cursor,
-                },
+                    latest_cursor=expired.latest_cursor,
+                ),
                 status=status.HTTP_410_GONE,
+                content_type=CONTENT_TYPE,
             )
         return Response(ChangesPageSerializer(page).data)
 

@@ -7,7 +7,7 @@ from django_filters.constants import EMPTY_VALUES
 
 from crm.core.api.filters import (
     ChoiceInFilter,
-    CRMFilterSet,
+    ExternalIdFilterSet,
     NumberInFilter,
     SectorFilter,
     StrictBooleanFilter,
@@ -47,7 +47,7 @@ class StakeExistsInFilter(NumberInFilter):
         )
 
 
-class InvestorFilterSet(CRMFilterSet):
+class InvestorFilterSet(ExternalIdFilterSet):
     # Conditions on one stake: given together, the same stake meets them all.
     HOLDING_PARAMETERS = ("portfolio_sector", "stake_min", "stake_max", "stake_status")
 
@@ -181,7 +181,7 @@ class InvestorFilterSet(CRMFilterSet):
         return cold
 
 
-class ContactFilterSet(CRMFilterSet):
+class ContactFilterSet(ExternalIdFilterSet):
     investor = ids_filter("investor", "Investor ids, any of.")
     search = filters.CharFilter(
         method="filter_search",

@@ -52,6 +52,7 @@ class InvestorSerializer(CountryFieldMixin, ValidatedModelSerializer):
         model = Investor
         fields = [
             "id",
+            "external_id",
             "name",
             "aliases",
             "kind",
@@ -80,6 +81,7 @@ class ContactSerializer(ValidatedModelSerializer):
         model = Contact
         fields = [
             "id",
+            "external_id",
             "investor",
             "first_name",
             "last_name",

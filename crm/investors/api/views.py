@@ -1,5 +1,6 @@
 """Investors and contacts over the API."""
 
+from crm.core.api.upserts import UpsertMixin
 from crm.core.api.views import CRMViewSet
 from crm.investors.api.filters import ContactFilterSet, InvestorFilterSet
 from crm.investors.api.serializers import ContactSerializer, InvestorSerializer
@@ -8,7 +9,7 @@ from crm.transfer.api.duplicates import DuplicateCheckMixin
 from crm.transfer.api.merging import MergeMixin
 
 
-class InvestorViewSet(MergeMixin, DuplicateCheckMixin, CRMViewSet):
+class InvestorViewSet(UpsertMixin, MergeMixin, DuplicateCheckMixin, CRMViewSet):
     """Investors with their stake totals, portfolio size and last contact."""
 
     deletion_rule = (
@@ -26,7 +27,7 @@ class InvestorViewSet(MergeMixin, DuplicateCheckMixin, CRMViewSet):
         return super().get_queryset().with_figures(self.request.user)
 
 
-class ContactViewSet(MergeMixin, DuplicateCheckMixin, CRMViewSet):
+class ContactViewSet(UpsertMixin, MergeMixin, DuplicateCheckMixin, CRMViewSet):
     """People at investors."""
 
     deletion_rule = "A person present at a logged interaction is kept (409)."

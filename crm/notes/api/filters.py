@@ -4,7 +4,7 @@ from django.db.models import Exists, OuterRef, Q
 from django_filters import rest_framework as filters
 
 from crm.core.api.filters import (
-    CRMFilterSet,
+    ExternalIdFilterSet,
     IsoDateTimeFilter,
     NumberInFilter,
     StrictBooleanFilter,
@@ -15,7 +15,7 @@ from crm.core.api.filters import (
 from crm.notes.models import DealNote, Interaction, InteractionContact
 
 
-class InteractionFilterSet(CRMFilterSet):
+class InteractionFilterSet(ExternalIdFilterSet):
     investor = ids_filter("investor", "Investor ids, any of.")
     company = ids_filter("company", "Company ids, any of.")
     round = ids_filter("round", "Funding round ids, any of.")
@@ -74,7 +74,7 @@ class InteractionFilterSet(CRMFilterSet):
         )
 
 
-class DealNoteFilterSet(CRMFilterSet):
+class DealNoteFilterSet(ExternalIdFilterSet):
     investor = ids_filter("investor", "Investor ids, any of.")
     company = ids_filter("company", "Company ids, any of.")
     round = ids_filter("round", "Funding round ids, any of.")

@@ -25,6 +25,7 @@ class InteractionSerializer(ValidatedModelSerializer):
         model = Interaction
         fields = [
             "id",
+            "external_id",
             "kind",
             "occurred_at",
             "investor",
@@ -60,6 +61,7 @@ class DealNoteSerializer(ValidatedModelSerializer):
         model = DealNote
         fields = [
             "id",
+            "external_id",
             "title",
             "body",
             "investor",

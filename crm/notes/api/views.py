@@ -1,13 +1,14 @@
 """The contact log and deal notes."""
 
 from crm.core.api.pagination import KeysetPagination
+from crm.core.api.upserts import UpsertMixin
 from crm.core.api.views import CRMViewSet
 from crm.notes.api.filters import DealNoteFilterSet, InteractionFilterSet
 from crm.notes.api.serializers import DealNoteSerializer, InteractionSerializer
 from crm.notes.models import DealNote, Interaction
 
 
-class InteractionViewSet(CRMViewSet):
+class InteractionViewSet(UpsertMixin, CRMViewSet):
     """The contact log, newest first; `logged_by` is the user who logged the entry."""
 
     # A million rows and more: pages by keyset, no count (crm.core.api.pagination).
@@ -19,7 +20,7 @@ class InteractionViewSet(CRMViewSet):
     filterset_class = InteractionFilterSet
 
 
-class DealNoteViewSet(CRMViewSet):
+class DealNoteViewSet(UpsertMixin, CRMViewSet):
     """Deal notes, pinned first then newest; `author` is the user who wrote it."""
 
     queryset = DealNote.objects.all()

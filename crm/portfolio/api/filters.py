@@ -3,7 +3,7 @@
 from django_filters import rest_framework as filters
 
 from crm.core.api.filters import (
-    CRMFilterSet,
+    ExternalIdFilterSet,
     NumberInFilter,
     SectorFilter,
     StrictBooleanFilter,
@@ -31,7 +31,7 @@ def date_filter(field_name, lookup_expr, help_text):
     )
 
 
-class CompanyFilterSet(CRMFilterSet):
+class CompanyFilterSet(ExternalIdFilterSet):
     sector = sector_filter("Sector slugs, any of; each includes its sub-sectors.")
     country = country_filter()
     status = choices_filter("status", Company.Status.choices, "Statuses, any of.")
@@ -74,7 +74,7 @@ class CompanyFilterSet(CRMFilterSet):
         return queryset.matching(value)
 
 
-class FundingRoundFilterSet(CRMFilterSet):
+class FundingRoundFilterSet(ExternalIdFilterSet):
     company = ids_filter("company", "Company ids, any of.")
     stage = choices_filter("stage", FundingRound.Stage.choices, "Stages, any of.")
     status = choices_filter("status", FundingRound.Status.choices, "Statuses, any of.")
@@ -105,7 +105,7 @@ class FundingRoundFilterSet(CRMFilterSet):
         fields = []
 
 
-class StakeFilterSet(CRMFilterSet):
+class StakeFilterSet(ExternalIdFilterSet):
     investor = ids_filter("investor", "Investor ids, any of.")
     company = ids_filter("company", "Company ids, any of.")
     round = ids_filter("round", "Funding round ids, any of.")

@@ -44,6 +44,7 @@ class CompanySerializer(CountryFieldMixin, ValidatedModelSerializer):
         model = Company
         fields = [
             "id",
+            "external_id",
             "name",
             "aliases",
             "sector",
@@ -99,6 +100,7 @@ class FundingRoundSerializer(ValidatedModelSerializer):
         model = FundingRound
         fields = [
             "id",
+            "external_id",
             "company",
             "name",
             "stage",
@@ -151,6 +153,7 @@ class StakeSerializer(ValidatedModelSerializer):
         model = Stake
         fields = [
             "id",
+            "external_id",
             "investor",
             "company",
             "round",

@@ -2,6 +2,7 @@
 
 from crm.core import fx
 from crm.core.api.pagination import KeysetPagination
+from crm.core.api.upserts import UpsertMixin
 from crm.core.api.views import CRMViewSet
 from crm.portfolio.api.filters import (
     CompanyFilterSet,
@@ -19,7 +20,7 @@ from crm.transfer.api.duplicates import DuplicateCheckMixin
 from crm.transfer.api.merging import MergeMixin
 
 
-class CompanyViewSet(MergeMixin, DuplicateCheckMixin, CRMViewSet):
+class CompanyViewSet(UpsertMixin, MergeMixin, DuplicateCheckMixin, CRMViewSet):
     """Portfolio companies with their derived figures (total raised, latest valuation)."""
 
     # One query per page: the figures are subqueries, the sector slug a join.
@@ -32,7 +33,7 @@ class CompanyViewSet(MergeMixin, DuplicateCheckMixin, CRMViewSet):
         return super().get_queryset().with_figures(self.request.user)
 
 
-class FundingRoundViewSet(CRMViewSet):
+class FundingRoundViewSet(UpsertMixin, CRMViewSet):
     """Funding rounds; every amount also in USD at the rate of `announced_on`."""
 
     queryset = FundingRound.objects.prefetch_related("teams")
@@ -51,7 +52,7 @@ class FundingRoundViewSet(CRMViewSet):
         )
 
 
-class StakeViewSet(CRMViewSet):
+class StakeViewSet(UpsertMixin, CRMViewSet):
     """Investors' stakes in companies, and the pipeline of rounds being raised."""
 
     # A million rows and more: pages by keyset, no count (crm.core.api.pagination).

@@ -51,7 +51,12 @@ class ExportableListMixin:
         renderers = super().get_renderers()
         # On the list's URL, whatever the method: a method the URL does not
         # allow is then a 405, not a 404 for an unknown format.
-        if getattr(self, "detail", None) is False:
+        # (Not on the list's own actions, such as `batch/`.)
+        if getattr(self, "detail", None) is False and getattr(self, "action", None) in (
+            None,
+            "list",
+            "create",
+        ):
             renderers += [CSVRenderer(), XLSXRenderer()]
         return renderers
 
@@ -100,6 +105,7 @@ class ExportSchemaMixin:
             direction == "response"
             and self.method == "POST"
             and hasattr(self.view, "perform_create")
+            and getattr(self.view, "action", None) == "create"
         ):
             from crm.transfer.api.duplicates import DuplicateCheckMixin
 
