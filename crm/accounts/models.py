@@ -6,7 +6,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from crm.accounts.time_zones import validate_time_zone
 from crm.core.dates import validate_date_in_range
 from crm.core.models import TimeStampedModel
 
@@ -75,3 +78,31 @@ class ApiToken(TimeStampedModel):
         self.last_used_at = at
         # An UPDATE of one column: no full save racing with a concurrent revoke.
         ApiToken.objects.filter(pk=self.pk).update(last_used_at=at)
+
+
+class UserSettings(TimeStampedModel):
+    """What a user chooses for themselves: the time zone the admin shows and takes times in."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="crm_settings",
+        verbose_name=_("user"),
+    )
+    # Empty: the site's zone (DJANGO_TIME_ZONE). Checked against the zones
+    # the server knows; the choices are the form's, not the column's.
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_("Times are shown and entered in it. Empty: the site's zone."),
+    )
+
+    class Meta:
+        ordering = ["user_id"]
+        verbose_name = _("user settings")
+        verbose_name_plural = _("user settings")
+
+    def __str__(self):
+        return gettext("Settings of %(user)s") % {"user": self.user}

@@ -19,6 +19,7 @@ from crm.core.admin_filters import SectorTreeFilter
 from crm.core.aliases import AliasesField
 from crm.core.money_format import format_usd
 from crm.investors.models import Contact, Investor
+from crm.investors.names import name_expressions
 from crm.transfer.admin_lists import TransferAdminMixin
 
 MILLION = Decimal(1_000_000)
@@ -201,7 +202,9 @@ class InvestorAdmin(TransferAdminMixin, CrmModelAdmin):
         "owner",
     ]
     list_select_related = ["owner"]
-    search_fields = ["name", "city"]
+    # `aliases` is a JSON list (other names, e.g. 阿里巴巴); icontains searches
+    # its text on both databases.
+    search_fields = ["name", "aliases", "city"]
     autocomplete_fields = ["sectors"]
     # Counting every investor again on each page costs a query and buys little.
     show_full_result_count = False
@@ -341,9 +344,21 @@ class ContactAdmin(TransferAdminMixin, CrmModelAdmin):
     ]
 
     def get_search_results(self, request, queryset, search_term):
-        queryset, may_have_duplicates = super().get_search_results(
+        found, may_have_duplicates = super().get_search_results(
             request, queryset, search_term
         )
+        # The whole name in either order: the admin looks for each word in
+        # some field, and 王军 is one word spanning the two names.
+        if term := search_term.strip():
+            names = {
+                f"search_name_{number}": expression
+                for number, expression in enumerate(name_expressions())
+            }
+            named = Q()
+            for name in names:
+                named |= Q(**{f"{name}__icontains": term})
+            found = found | queryset.alias(**names).filter(named)
+        queryset = found
         # The people-present autocomplete of "Log a contact" sends the chosen
         # investor along (static/crm/log-contact.js): offer only its people.
         investor = request.GET.get("investor", "")

@@ -24,6 +24,7 @@ from crm.core.durations import Days
 from crm.core.history import CRMHistoricalRecords
 from crm.core.models import CRMQuerySet, Sector, TimeStampedModel, sees_everything
 from crm.core.money import amount_field, money_output_field, stored_sum_field
+from crm.investors.names import person_name
 
 # Columns kept by `refresh_stake_figures`, never by the investor's own save.
 STORED_FIGURES = [
@@ -449,7 +450,8 @@ class Contact(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.first_name} {self.last_name}".strip()
+        # 王军, family name first, when the name is written in CJK characters.
+        return person_name(self.first_name, self.last_name)
 
     @property
     def full_name(self):

@@ -18,6 +18,7 @@ from django.db.models import Case, CharField, F, Q, TextField, Value, When
 from django.db.models.functions import Cast, Concat, Greatest
 
 from crm.investors.models import Contact, Investor
+from crm.investors.names import name_expressions
 from crm.notes.models import DealNote
 from crm.portfolio.models import Company, FundingRound
 
@@ -137,7 +138,12 @@ KINDS = [
         label="Investors",
         model=Investor,
         api_basename="investor",
-        matches=lambda text: [Match(F("name")), *_website_matches(text)],
+        # The aliases hold other names, e.g. the Chinese one (阿里巴巴).
+        matches=lambda text: [
+            Match(F("name")),
+            Match(F("aliases"), is_list=True),
+            *_website_matches(text),
+        ],
         select_related=(),
         subtitle=_investor_subtitle,
     ),
@@ -146,10 +152,9 @@ KINDS = [
         label="People",
         model=Contact,
         api_basename="contact",
+        # "Oliver Grant" and 王军, family name first (crm.investors.names).
         matches=lambda text: [
-            Match(
-                Concat("first_name", Value(" "), "last_name", output_field=CharField())
-            ),
+            *(Match(expression) for expression in name_expressions()),
             Match(F("email")),
         ],
         select_related=("investor",),

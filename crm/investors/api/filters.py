@@ -1,7 +1,6 @@
 """Query parameters of the investor and contact lists."""
 
-from django.db.models import Q, Value
-from django.db.models.functions import Concat
+from django.db.models import Q
 from django_filters import rest_framework as filters
 from django_filters.constants import EMPTY_VALUES
 
@@ -18,6 +17,19 @@ from crm.core.api.filters import (
     ordering_filter,
 )
 from crm.investors.models import Contact, Investor
+from crm.investors.names import name_expressions
+
+
+def _names():
+    """A person's name in both orders: "Oliver Grant" and 王军 (crm.investors.names)."""
+    return {
+        f"full_name_{number}": expression
+        for number, expression in enumerate(name_expressions())
+    }
+
+
+def _any_name_contains(value):
+    return Q(full_name_0__icontains=value) | Q(full_name_1__icontains=value)
 
 
 def _stake_statuses():
@@ -99,7 +111,8 @@ class InvestorFilterSet(CRMFilterSet):
     )
     search = filters.CharFilter(
         method="filter_search",
-        help_text="Part of the name or description, or of a contact's name or email.",
+        help_text="Part of the name, an alias or the description, or of a "
+        "contact's name or email.",
     )
     ordering = ordering_filter(
         "name",
@@ -153,13 +166,13 @@ class InvestorFilterSet(CRMFilterSet):
         # the query. An OR across the investor's columns and its people would
         # test every investor.
         named = Investor.objects.filter(
-            Q(name__icontains=value) | Q(description__icontains=value)
+            Q(name__icontains=value)
+            | Q(aliases__icontains=value)
+            | Q(description__icontains=value)
         ).values("pk")
         people = (
-            Contact.objects.alias(
-                full_name=Concat("first_name", Value(" "), "last_name")
-            )
-            .filter(Q(full_name__icontains=value) | Q(email__icontains=value))
+            Contact.objects.alias(**_names())
+            .filter(_any_name_contains(value) | Q(email__icontains=value))
             .values("investor_id")
         )
         # No ORDER BY in either side: SQLite refuses one inside a UNION.
@@ -188,10 +201,8 @@ class ContactFilterSet(CRMFilterSet):
         fields = []
 
     def filter_search(self, queryset, name, value):
-        return queryset.alias(
-            full_name=Concat("first_name", Value(" "), "last_name")
-        ).filter(
-            Q(full_name__icontains=value)
+        return queryset.alias(**_names()).filter(
+            _any_name_contains(value)
             | Q(email__icontains=value)
             | Q(title__icontains=value)
         )
