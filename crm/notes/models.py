@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from crm.core.constraints import FieldCheckConstraint
 from crm.core.dates import validate_date_in_range
@@ -172,7 +173,9 @@ class DealNoteQuerySet(RoundWalledQuerySet):
 
 
 class DealNote(TimeStampedModel):
-    title = models.CharField(max_length=200, verbose_name=_("title"))
+    title = models.CharField(
+        max_length=200, verbose_name=pgettext_lazy("deal note", "title")
+    )
     body = models.TextField(blank=True, verbose_name=_("body"))
     investor = models.ForeignKey(
         Investor,

@@ -7,6 +7,7 @@ from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 # Where the migrations of companies' aliases find them.
@@ -103,7 +104,7 @@ class Company(TimeStampedModel):
         PRIVATE = "private", _("Private")
         PUBLIC = "public", _("Public")
         ACQUIRED = "acquired", _("Acquired")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("company status", "Closed")
 
     name = models.CharField(max_length=200, verbose_name=_("name"))
     aliases = models.JSONField(

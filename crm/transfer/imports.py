@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from crm.transfer import cells
@@ -35,6 +36,7 @@ NEW, UPDATE, UNCHANGED, DUPLICATE, ERROR = (
     "duplicate",
     "error",
 )
+
 WRITTEN = (NEW, UPDATE)
 PREVIEW_KEPT_FOR = datetime.timedelta(days=1)
 
@@ -173,7 +175,7 @@ def preview_file(resource_name, name, data, user, validate=True):
                 seen[key] = number
         rows.append(row)
     if not rows:
-        raise ImportFileError("The file has a header but no rows.")
+        raise ImportFileError(_("The file has a header but no rows."))
     return Preview(resource_name, columns, rows)
 
 

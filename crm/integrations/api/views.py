@@ -1,5 +1,6 @@
 """`GET /api/v1/changes/`: every create, update and delete in commit order."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, permissions, status
@@ -36,14 +37,18 @@ class ChangesView(APIView):
             OpenApiParameter(
                 "after",
                 OpenApiTypes.INT,
-                description="The cursor of the last change applied; 0 (the "
-                "default) for the start.",
+                description=_(
+                    "The cursor of the last change applied; 0 (the "
+                    "default) for the start."
+                ),
             ),
             OpenApiParameter(
                 "resource",
                 OpenApiTypes.STR,
-                description="Resources, comma-separated (e.g. investors,stakes); "
-                "every one you may read by default.",
+                description=_(
+                    "Resources, comma-separated (e.g. investors,stakes); "
+                    "every one you may read by default."
+                ),
             ),
             OpenApiParameter(
                 "limit",
@@ -55,8 +60,10 @@ class ChangesView(APIView):
         responses={
             200: ChangesPageSerializer,
             410: OpenApiResponse(
-                description="Changes after this cursor were purged: read the "
-                "lists again, then follow the feed from `latest_cursor`."
+                description=_(
+                    "Changes after this cursor were purged: read the "
+                    "lists again, then follow the feed from `latest_cursor`."
+                )
             ),
         },
     )
