@@ -6,12 +6,14 @@ machine: SQLite in the project folder, DEBUG off, hosts limited to loopback.
 """
 
 import re
+import zoneinfo
 from datetime import timedelta
 from pathlib import Path
 
 import environ
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -81,10 +83,14 @@ MIDDLEWARE = [
     # a request reads from the replica until it writes (crm.core.db_routers).
     "crm.core.db_routers.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language: the switch's cookie, else the browser's Accept-Language.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "crm.core.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Times in the admin are shown and entered in the user's own zone.
+    "crm.accounts.time_zones.UserTimeZoneMiddleware",
     # Lets history record who made each change (API token users too: DRF sets
     # the user it authenticates on the request).
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -209,8 +215,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-us"
-TIME_ZONE = "UTC"
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
+# The project's catalogue (manage.py makemessages -l zh_Hans, then
+# compilemessages); the admin's own strings come with Django.
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# The zone of users who have not chosen one, and of the API's times.
+TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="UTC")
+if TIME_ZONE not in zoneinfo.available_timezones():
+    raise ImproperlyConfigured(
+        f"DJANGO_TIME_ZONE={TIME_ZONE!r}: use an IANA zone, e.g. Asia/Shanghai."
+    )
 USE_I18N = True
 USE_TZ = True
 

@@ -12,6 +12,8 @@ from crm.search.api.views import SearchView
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index"), name="home"),
     path("favicon.ico", views.favicon, name="favicon"),
+    # The header's language switch posts to set_language here.
+    path("i18n/", include("django.conf.urls.i18n")),
     # Before the admin's own URLs, which would take "search/" for an app.
     path("admin/search/", admin.site.admin_view(search_view), name="admin_search"),
     path("admin/", admin.site.urls),

@@ -6,16 +6,22 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from crm.accounts.models import ApiToken
+from crm.accounts.models import ApiToken, UserSettings
+from crm.accounts.views import UserSettingsForm
 
 
 class TokenStatusFilter(admin.SimpleListFilter):
-    title = "status"
+    title = _("status")
     parameter_name = "status"
 
     def lookups(self, request, model_admin):
-        return [("usable", "Usable"), ("expired", "Expired"), ("revoked", "Revoked")]
+        return [
+            ("usable", _("Usable")),
+            ("expired", _("Expired")),
+            ("revoked", _("Revoked")),
+        ]
 
     def queryset(self, request, queryset):
         match self.value():
@@ -81,12 +87,14 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def has_revoke_permission(self, request):
         return self.has_module_permission(request)
 
-    @admin.action(permissions=["revoke"], description="Revoke selected tokens")
+    @admin.action(permissions=["revoke"], description=_("Revoke selected tokens"))
     def revoke(self, request, queryset):
         # `queryset` is within get_queryset(): a user's own tokens only.
         count = queryset.revoke()
         self.message_user(
-            request, f"Revoked {count} token(s); they no longer work.", messages.SUCCESS
+            request,
+            _("Revoked %(count)d token(s); they no longer work.") % {"count": count},
+            messages.SUCCESS,
         )
 
 
@@ -94,14 +102,25 @@ User = get_user_model()
 admin.site.unregister(User)
 
 
+class UserSettingsInline(admin.StackedInline):
+    """The user's time zone, on their page (they set their own in "My settings")."""
+
+    model = UserSettings
+    form = UserSettingsForm
+    can_delete = False
+    max_num = 1
+    verbose_name_plural = _("settings")
+
+
 @admin.register(User)
 class CrmUserAdmin(UserAdmin):
     actions = ["unlock"]
+    inlines = [UserSettingsInline]
 
     def has_unlock_permission(self, request):
         return request.user.is_superuser
 
-    @admin.action(permissions=["unlock"], description="Unlock selected accounts")
+    @admin.action(permissions=["unlock"], description=_("Unlock selected accounts"))
     def unlock(self, request, queryset):
         """Forget the accounts' failed logins (django-axes), which lifts a lockout."""
         usernames = list(queryset.values_list("username", flat=True))
@@ -109,7 +128,10 @@ class CrmUserAdmin(UserAdmin):
             reset_failed_logins(username=username)
         self.message_user(
             request,
-            f"Unlocked {len(usernames)} account(s): their failed logins are "
-            "forgotten and they may log in again.",
+            _(
+                "Unlocked %(count)d account(s): their failed logins are "
+                "forgotten and they may log in again."
+            )
+            % {"count": len(usernames)},
             messages.SUCCESS,
         )

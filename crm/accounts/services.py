@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from crm.accounts.models import ApiToken
 
@@ -31,7 +32,7 @@ def api_token_create(
 ) -> tuple[ApiToken, str]:
     """Create a token for `user`; returns it with its secret, never stored."""
     if expires_in_days is not None and expires_in_days < 1:
-        raise ValidationError({"expires_at": ["Expire in one day or more."]})
+        raise ValidationError({"expires_at": [_("Expire in one day or more.")]})
     secret = secrets.token_urlsafe(SECRET_BYTES)
     token = ApiToken(
         user=user,

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.db import models, transaction
 from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
 
 from crm.core.admin_conflicts import EditConflictsMixin
 from crm.core.admin_deletion import deletion_preview, walled_inline_form
@@ -16,9 +17,9 @@ from crm.core.services import record_save
 from crm.core.writers import writing_as
 from crm.transfer.admin_lists import TransferAdminMixin
 
-admin.site.site_header = "Investor CRM"
-admin.site.site_title = "Investor CRM"
-admin.site.index_title = "Deal team"
+admin.site.site_header = _("Investor CRM")
+admin.site.site_title = _("Investor CRM")
+admin.site.index_title = _("Deal team")
 
 
 def _visible(queryset, user):
@@ -84,7 +85,7 @@ class CrmModelAdmin(
         fieldsets = list(super().get_fieldsets(request, obj))
         if obj is not None:
             fieldsets.append(
-                ("Record", {"fields": self.record_fields, "classes": ["collapse"]})
+                (_("Record"), {"fields": self.record_fields, "classes": ["collapse"]})
             )
         return fieldsets
 
@@ -182,6 +183,6 @@ class TeamAdmin(TransferAdminMixin, CrmModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(member_count=Count("members"))
 
-    @admin.display(description="members", ordering="member_count")
+    @admin.display(description=_("members"), ordering="member_count")
     def member_count(self, obj):
         return obj.member_count

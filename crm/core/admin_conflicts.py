@@ -9,6 +9,7 @@ with the user's input and an error, and nothing is saved.
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from crm.core.versions import lock_record, record_version, version_of
 
@@ -18,11 +19,14 @@ OPENED_VERSION = "_opened_version"
 def _when(moment):
     local = timezone.localtime(moment)
     if local.date() == timezone.localdate():
-        return f"at {local:%H:%M}"
-    return f"on {local.day} {local:%b %Y} at {local:%H:%M}"
+        return _("at %(time)s") % {"time": f"{local:%H:%M}"}
+    return _("on %(day)s at %(time)s") % {
+        "day": f"{local.day} {local:%b %Y}",
+        "time": f"{local:%H:%M}",
+    }
 
 
-FORM_ADVICE = (
+FORM_ADVICE = _(
     "Your changes are below: reload the page to see theirs, then apply yours again."
 )
 
@@ -36,10 +40,16 @@ def saved_since(instance, opened_version, advice=FORM_ADVICE):
     try:
         stored_at = lock_record(instance)
     except ObjectDoesNotExist:
-        return f"Someone else deleted this {name} since you opened it."
+        return _("Someone else deleted this %(name)s since you opened it.") % {
+            "name": name
+        }
     if version_of(type(instance), instance.pk, stored_at) == opened_version:
         return None
-    return f"Someone else saved this {name} {_when(stored_at)} since you opened it. {advice}"
+    saved = _("Someone else saved this %(name)s %(when)s since you opened it.") % {
+        "name": name,
+        "when": _when(stored_at),
+    }
+    return f"{saved} {advice}"
 
 
 class UnchangedSinceOpenedForm:

@@ -14,6 +14,7 @@ from django.forms.formsets import DELETION_FIELD_NAME
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst, get_text_list
+from django.utils.translation import gettext_lazy as _
 
 from crm.core.dependants import HIDDEN_RECORDS, HiddenRecords
 
@@ -111,8 +112,10 @@ def walled_inline_form(form_class, user):
             if len(names) < len(collector.protected):
                 names.append(HIDDEN_RECORDS)
             raise ValidationError(
-                "Deleting %(class_name)s %(instance)s would require deleting the "
-                "following protected related objects: %(related_objects)s",
+                _(
+                    "Deleting %(class_name)s %(instance)s would require deleting the "
+                    "following protected related objects: %(related_objects)s"
+                ),
                 code="deleting_protected",
                 params={
                     "class_name": self._meta.model._meta.verbose_name,

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.utils.translation import gettext_lazy as _
 
 from crm.core.models import Sector, UnknownSectors
 
@@ -33,7 +34,7 @@ class SectorTreeFilter(admin.SimpleListFilter):
     the API agree on what "in a sector" means.
     """
 
-    title = "sector"
+    title = _("sector")
     parameter_name = "sector"
 
     def lookups(self, request, model_admin):
@@ -53,4 +54,4 @@ class SectorTreeFilter(admin.SimpleListFilter):
 
 
 class CompanySectorFilter(SectorTreeFilter):
-    title = "company sector"
+    title = _("company sector")

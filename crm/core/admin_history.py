@@ -32,6 +32,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
@@ -193,7 +194,8 @@ class RecordHistoryAdmin(SimpleHistoryAdmin):
         pk_name = self.opts.pk.attname
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Recently deleted {self.opts.verbose_name_plural}",
+            "title": _("Recently deleted %(records)s")
+            % {"records": self.opts.verbose_name_plural},
             "opts": self.opts,
             "page_obj": page,
             "page_var": PAGE_VAR,
@@ -237,14 +239,21 @@ class RecordHistoryAdmin(SimpleHistoryAdmin):
         except ValidationError as error:
             self.message_user(
                 request,
-                f"The {name} “{describe(entry)}” was not restored: "
-                f"{explain(self.model, error)}",
+                _("The %(name)s “%(record)s” was not restored: %(reason)s")
+                % {
+                    "name": name,
+                    "record": describe(entry),
+                    "reason": explain(self.model, error),
+                },
                 messages.ERROR,
             )
             return redirect(self._url("recently_deleted"))
         self.log_addition(request, restored, "Restored from its history.")
         self.message_user(
-            request, f"The {name} “{restored}” was restored.", messages.SUCCESS
+            request,
+            _("The %(name)s “%(record)s” was restored.")
+            % {"name": name, "record": restored},
+            messages.SUCCESS,
         )
         return redirect(self._url("change", restored.pk))
 

@@ -5,6 +5,7 @@ would print raw ("93000000000.00"); change pages name these displays instead.
 """
 
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
 from crm.core import fx
 from crm.core.money_format import format_usd, usd_with_note
@@ -42,7 +43,15 @@ class StaleRateWarningMixin:
         if rate is not None and fx.is_stale(rate.valid_from, on):
             messages.warning(
                 request,
-                f"The {obj.currency} amounts were converted at the rate of "
-                f"{rate.valid_from.isoformat()}, more than {fx.STALE_AFTER.days} "
-                f"days before {on or 'today'}: add a newer rate and save again.",
+                _(
+                    "The %(currency)s amounts were converted at the rate of "
+                    "%(rate_date)s, more than %(days)s days before %(date)s: add a "
+                    "newer rate and save again."
+                )
+                % {
+                    "currency": obj.currency,
+                    "rate_date": rate.valid_from.isoformat(),
+                    "days": fx.STALE_AFTER.days,
+                    "date": on or _("today"),
+                },
             )

@@ -4,6 +4,7 @@ import json
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 
 class UnicodeJSONEncoder(json.JSONEncoder):
@@ -22,7 +23,7 @@ def validate_aliases(value):
         isinstance(alias, str) and alias.strip() for alias in value
     ):
         raise ValidationError(
-            "Give the other names as a list of non-empty strings.",
+            _("Give the other names as a list of non-empty strings."),
             code="invalid_aliases",
         )
 

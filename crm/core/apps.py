@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "crm.core"
     label = "core"
-    verbose_name = "Reference data"
+    verbose_name = _("Reference data")

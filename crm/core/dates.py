@@ -9,6 +9,7 @@ modern times, so the range is generous on both sides.
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 FIRST_YEAR = 1900
 LAST_YEAR = 2100
@@ -18,7 +19,7 @@ def validate_date_in_range(value: datetime.date | datetime.datetime) -> None:
     """Refuse a date or datetime outside the years FIRST_YEAR to LAST_YEAR."""
     if not FIRST_YEAR <= value.year <= LAST_YEAR:
         raise ValidationError(
-            "Enter a date between %(first)s and %(last)s.",
+            _("Enter a date between %(first)s and %(last)s."),
             code="date_out_of_range",
             params={"first": FIRST_YEAR, "last": LAST_YEAR},
         )

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length, Lower, Upper
 from django.db.models.lookups import Exact
+from django.utils.translation import gettext_lazy as _
 
 from crm.core.constraints import FieldCheckConstraint, FieldUniqueConstraint
 from crm.core.currencies import CURRENCY_CHOICES, USD
@@ -48,9 +49,13 @@ DECIMAL_SIGNIFICANT_DIGITS = 15
 
 
 class TimeStampedModel(models.Model):
-    created_at = models.DateTimeField(auto_now_add=True, editable=False)
+    created_at = models.DateTimeField(
+        auto_now_add=True, editable=False, verbose_name=_("created at")
+    )
     # Indexed: integrations sync with `updated_after`.
-    updated_at = models.DateTimeField(auto_now=True, editable=False, db_index=True)
+    updated_at = models.DateTimeField(
+        auto_now=True, editable=False, db_index=True, verbose_name=_("updated at")
+    )
 
     class Meta:
         abstract = True
@@ -120,7 +125,7 @@ def currency_shape_constraint(model_name, field="currency"):
         condition=Q(Exact(Length(field), 3)) & Q(**{field: Upper(field)}),
         name=f"{model_name}_{field}_iso_4217",
         field=field,
-        violation_error_message="Use a three-letter ISO 4217 code, e.g. USD.",
+        violation_error_message=_("Use a three-letter ISO 4217 code, e.g. USD."),
     )
 
 
@@ -161,34 +166,39 @@ class SectorQuerySet(CRMQuerySet):
 
 
 class Sector(TimeStampedModel):
-    name = models.CharField(max_length=100)
-    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, verbose_name=_("name"))
+    slug = models.SlugField(max_length=100, unique=True, verbose_name=_("slug"))
     parent = models.ForeignKey(
         "self",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="children",
-        help_text="The broader sector, e.g. Artificial intelligence for Computer vision.",
+        help_text=_(
+            "The broader sector, e.g. Artificial intelligence for Computer vision."
+        ),
+        verbose_name=_("parent"),
     )
 
     objects = SectorQuerySet.as_manager()
     history = CRMHistoricalRecords()
 
     class Meta:
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
         ordering = ["name", "id"]
         constraints = [
             FieldUniqueConstraint(
                 Lower("name"),
                 name="sector_name_unique_ci",
                 field="name",
-                violation_error_message="A sector with this name already exists.",
+                violation_error_message=_("A sector with this name already exists."),
             ),
             FieldCheckConstraint(
                 condition=~Q(parent=F("id")),
                 name="sector_not_own_parent",
                 field="parent",
-                violation_error_message="A sector cannot be its own parent.",
+                violation_error_message=_("A sector cannot be its own parent."),
             ),
         ]
 
@@ -233,38 +243,43 @@ class Sector(TimeStampedModel):
 class ExchangeRate(TimeStampedModel):
     currency = currency_field()
     usd_per_unit = models.DecimalField(
-        "USD per unit",
+        _("USD per unit"),
         max_digits=20,
         decimal_places=10,
-        help_text="How many US dollars one unit buys.",
+        help_text=_("How many US dollars one unit buys."),
     )
     valid_from = models.DateField(
-        help_text="The rate applies from this day until the next rate.",
+        help_text=_("The rate applies from this day until the next rate."),
         validators=[validate_date_in_range],
+        verbose_name=_("valid from"),
     )
 
     objects = CRMQuerySet.as_manager()
     history = CRMHistoricalRecords()
 
     class Meta:
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
         ordering = ["currency", "-valid_from", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["currency", "valid_from"],
                 name="exchange_rate_unique_per_day",
-                violation_error_message="There is already a rate for this currency from this day.",
+                violation_error_message=_(
+                    "There is already a rate for this currency from this day."
+                ),
             ),
             FieldCheckConstraint(
                 condition=Q(usd_per_unit__gt=0),
                 name="exchange_rate_positive",
                 field="usd_per_unit",
-                violation_error_message="A rate must be greater than zero.",
+                violation_error_message=_("A rate must be greater than zero."),
             ),
             FieldCheckConstraint(
                 condition=~Q(currency=USD) | Q(usd_per_unit=Decimal(1)),
                 name="exchange_rate_usd_is_one",
                 field="usd_per_unit",
-                violation_error_message="One US dollar is always worth 1 USD.",
+                violation_error_message=_("One US dollar is always worth 1 USD."),
             ),
             currency_shape_constraint("exchange_rate"),
         ]
@@ -276,23 +291,28 @@ class ExchangeRate(TimeStampedModel):
 class Team(TimeStampedModel):
     """A named set of users; confidential rounds are visible to their teams only."""
 
-    name = models.CharField(max_length=100)
-    description = models.TextField(blank=True)
+    name = models.CharField(max_length=100, verbose_name=_("name"))
+    description = models.TextField(blank=True, verbose_name=_("description"))
     members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="crm_teams"
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="crm_teams",
+        verbose_name=_("members"),
     )
 
     objects = CRMQuerySet.as_manager()
     history = CRMHistoricalRecords(m2m_fields=["members"])
 
     class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
         ordering = ["name", "id"]
         constraints = [
             FieldUniqueConstraint(
                 Lower("name"),
                 name="team_name_unique_ci",
                 field="name",
-                violation_error_message="A team with this name already exists.",
+                violation_error_message=_("A team with this name already exists."),
             ),
         ]
 

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from crm.core import fx
 from crm.core.constraints import DerivedValueConstraint, FieldCheckConstraint
@@ -72,7 +73,7 @@ def amount_constraints(model_name, field):
             condition=Q(**{f"{field}__gte": 0}),
             name=f"{model_name}_{field}_not_negative",
             field=field,
-            violation_error_message="An amount cannot be negative.",
+            violation_error_message=_("An amount cannot be negative."),
         ),
         DerivedValueConstraint(
             condition=Q(**{f"{field}__isnull": True, f"{field}_usd__isnull": True})

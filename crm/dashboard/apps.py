@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django.utils.translation import gettext_lazy as _
 
 
 class DashboardConfig(AppConfig):
@@ -7,7 +8,7 @@ class DashboardConfig(AppConfig):
 
     name = "crm.dashboard"
     label = "dashboard"
-    verbose_name = "Dashboard"
+    verbose_name = _("Dashboard")
 
 
 class CRMAdminConfig(admin_apps.AdminConfig):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, F, OuterRef, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from crm.investors.models import Investor
@@ -115,9 +116,9 @@ def held_by_country(user):
     )
     return _usd_chart(
         "held-by-country",
-        "Held capital by investor country (USD)",
+        _("Held capital by investor country (USD)"),
         rows,
-        lambda code: countries.name(code) if code else "No country",
+        lambda code: countries.name(code) if code else _("No country"),
     )
 
 
@@ -132,9 +133,9 @@ def held_by_sector(user):
     )
     return _usd_chart(
         "held-by-sector",
-        "Held capital by company sector (USD)",
+        _("Held capital by company sector (USD)"),
         rows,
-        lambda name: name or "No sector",
+        lambda name: name or _("No sector"),
     )
 
 
@@ -150,7 +151,7 @@ def pipeline_by_status(user):
     }
     return Chart(
         key="pipeline-by-status",
-        title="Open rounds by stake status (USD)",
+        title=_("Open rounds by stake status (USD)"),
         kind="bar",
         labels=[status.label for status in COLUMNS],
         datasets=[
@@ -180,7 +181,7 @@ def contacts_per_week(user, today):
         counts.setdefault(row["logged_by__username"], {})[week] = row["count"]
     return Chart(
         key="contacts-per-week",
-        title=f"Contacts logged per week, last {WEEKS} weeks",
+        title=_("Contacts logged per week, last %(weeks)s weeks") % {"weeks": WEEKS},
         kind="line",
         labels=[week.isoformat() for week in weeks],
         datasets=[

@@ -110,6 +110,8 @@ INVESTORS = [
         "country": "CN",
         "city": "Hangzhou",
         "website": "https://www.alibabagroup.com/",
+        # Its Chinese name, so that a search for "阿里巴巴" finds it.
+        "aliases": ["阿里巴巴"],
         "description": "E-commerce and cloud group; led SenseTime's April 2018 round.",
         "sectors": ["artificial-intelligence", "e-commerce", "fintech"],
         "owner": "ana.lima",
@@ -209,8 +211,9 @@ CONTACTS = [
     },
     {
         "investor": "Alibaba Group",
-        "first_name": "Jun",
-        "last_name": "Wang",
+        # Written in Chinese: shown family name first, 王军.
+        "first_name": "军",
+        "last_name": "王",
         "title": "Investment Manager",
         "email": "jun.wang@alibaba.example.com",
     },

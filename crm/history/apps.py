@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class HistoryConfig(AppConfig):
@@ -11,4 +12,4 @@ class HistoryConfig(AppConfig):
 
     name = "crm.history"
     label = "history"
-    verbose_name = "History"
+    verbose_name = _("History")

@@ -1,6 +1,7 @@
 """Webhook endpoints and their deliveries in the admin; disabled endpoints are announced."""
 
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
 from crm.integrations import webhooks
 from crm.integrations.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
@@ -40,17 +41,23 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
         for endpoint in disabled:
             self.message_user(
                 request,
-                f"Webhook endpoint {endpoint.url} is disabled: "
-                f"{endpoint.disabled_reason} Fix it, then use “Enable”.",
+                _(
+                    "Webhook endpoint %(url)s is disabled: %(reason)s Fix it, then "
+                    "use “Enable”."
+                )
+                % {"url": endpoint.url, "reason": endpoint.disabled_reason},
                 messages.WARNING,
             )
         return super().changelist_view(request, extra_context)
 
-    @admin.action(description="Enable (send waiting deliveries again)")
+    @admin.action(description=_("Enable (send waiting deliveries again)"))
     def enable(self, request, queryset):
         for endpoint in queryset:
             webhooks.endpoint_enable(endpoint=endpoint)
-        self.message_user(request, f"Enabled {queryset.count()} endpoint(s).")
+        self.message_user(
+            request,
+            _("Enabled %(count)s endpoint(s).") % {"count": queryset.count()},
+        )
 
 
 class WebhookAttemptInline(admin.TabularInline):
@@ -103,8 +110,11 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description="Replay (send again, same message id)")
+    @admin.action(description=_("Replay (send again, same message id)"))
     def replay(self, request, queryset):
         for delivery in queryset:
             webhooks.delivery_replay(delivery=delivery)
-        self.message_user(request, f"Replaying {queryset.count()} delivery(ies).")
+        self.message_user(
+            request,
+            _("Replaying %(count)s delivery(ies).") % {"count": queryset.count()},
+        )

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class IntegrationsConfig(AppConfig):
@@ -9,7 +10,7 @@ class IntegrationsConfig(AppConfig):
 
     name = "crm.integrations"
     label = "integrations"
-    verbose_name = "Integrations"
+    verbose_name = _("Integrations")
 
     def ready(self):
         from crm.integrations import outbox

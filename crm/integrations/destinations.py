@@ -13,6 +13,7 @@ import socket
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 
 class RefusedDestination(ValueError):
@@ -23,11 +24,13 @@ def check(url):
     """Raise RefusedDestination unless `url` may receive webhooks."""
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http"):
-        raise RefusedDestination("Use an https:// URL.")
+        raise RefusedDestination(_("Use an https:// URL."))
     if parts.scheme == "http" and settings.IS_PRODUCTION:
-        raise RefusedDestination("Use an https:// URL: http is refused in production.")
+        raise RefusedDestination(
+            _("Use an https:// URL: http is refused in production.")
+        )
     if not parts.hostname:
-        raise RefusedDestination("The URL names no host.")
+        raise RefusedDestination(_("The URL names no host."))
     if settings.WEBHOOKS_ALLOW_PRIVATE:
         return
     try:

@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth import get_user_model
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
 from crm.core.admin import CrmModelAdmin, VisibleRecordsMixin
@@ -19,6 +20,7 @@ from crm.core.admin_filters import SectorTreeFilter
 from crm.core.aliases import AliasesField
 from crm.core.money_format import format_usd
 from crm.investors.models import Contact, Investor
+from crm.investors.names import name_expressions
 from crm.transfer.admin_lists import TransferAdminMixin
 
 MILLION = Decimal(1_000_000)
@@ -31,39 +33,39 @@ class StakeSizeFilter(admin.SimpleListFilter):
     they have no stake size to compare.
     """
 
-    title = "stake size"
+    title = _("stake size")
     parameter_name = "stake_size"
     buckets = {
-        "under_10m": ("Under $10M", Q(largest_stake_usd__lt=10 * MILLION)),
+        "under_10m": (_("Under $10M"), Q(largest_stake_usd__lt=10 * MILLION)),
         "10m_100m": (
-            "$10M–$100M",
+            _("$10M–$100M"),
             Q(largest_stake_usd__gte=10 * MILLION, largest_stake_usd__lt=100 * MILLION),
         ),
         "100m_1b": (
-            "$100M–$1B",
+            _("$100M–$1B"),
             Q(
                 largest_stake_usd__gte=100 * MILLION,
                 largest_stake_usd__lt=1000 * MILLION,
             ),
         ),
-        "1b_plus": ("$1B and over", Q(largest_stake_usd__gte=1000 * MILLION)),
-        "none": ("No held stakes", Q(largest_stake_usd__isnull=True)),
+        "1b_plus": (_("$1B and over"), Q(largest_stake_usd__gte=1000 * MILLION)),
+        "none": (_("No held stakes"), Q(largest_stake_usd__isnull=True)),
     }
 
     def lookups(self, request, model_admin):
-        return [(key, label) for key, (label, _) in self.buckets.items()]
+        return [(key, label) for key, (label, _condition) in self.buckets.items()]
 
     def queryset(self, request, queryset):
         if self.value() not in self.buckets:
             return queryset
-        _, condition = self.buckets[self.value()]
+        _label, condition = self.buckets[self.value()]
         return queryset.filter(condition)
 
 
 class FocusSectorFilter(SectorTreeFilter):
     """The investor's declared focus sectors (HoldingFilter: the sectors of what it holds)."""
 
-    title = "focus sector (declared)"
+    title = _("focus sector (declared)")
 
 
 class HoldingFilter(SectorTreeFilter):
@@ -76,7 +78,7 @@ class HoldingFilter(SectorTreeFilter):
     because they describe that one stake.
     """
 
-    title = "invests in (held stakes)"
+    title = _("invests in (held stakes)")
     parameter_name = "portfolio_sector"
     amount_parameters = ("stake_min", "stake_max")
     template = "admin/investors/holding_filter.html"
@@ -133,12 +135,12 @@ class HoldingFilter(SectorTreeFilter):
 class KeepInTouchFilter(admin.SimpleListFilter):
     """My investors going cold: past their contact cadence (see InvestorQuerySet.going_cold)."""
 
-    title = "keep in touch"
+    title = _("keep in touch")
     parameter_name = "keep_in_touch"
     GOING_COLD = "going_cold"
 
     def lookups(self, request, model_admin):
-        return [(self.GOING_COLD, "Going cold — mine")]
+        return [(self.GOING_COLD, _("Going cold — mine"))]
 
     def queryset(self, request, queryset):
         if self.value() == self.GOING_COLD:
@@ -201,7 +203,9 @@ class InvestorAdmin(TransferAdminMixin, CrmModelAdmin):
         "owner",
     ]
     list_select_related = ["owner"]
-    search_fields = ["name", "city"]
+    # `aliases` is a JSON list (other names, e.g. 阿里巴巴); icontains searches
+    # its text on both databases.
+    search_fields = ["name", "aliases", "city"]
     autocomplete_fields = ["sectors"]
     # Counting every investor again on each page costs a query and buys little.
     show_full_result_count = False
@@ -222,7 +226,7 @@ class InvestorAdmin(TransferAdminMixin, CrmModelAdmin):
             },
         ),
         (
-            "Focus",
+            _("Focus"),
             {
                 "fields": [
                     "sectors",
@@ -260,7 +264,7 @@ class InvestorAdmin(TransferAdminMixin, CrmModelAdmin):
             return fieldsets
         return [
             fieldsets[0],
-            ("Figures", {"fields": self.figure_fields}),
+            (_("Figures"), {"fields": self.figure_fields}),
             *fieldsets[1:],
         ]
 
@@ -268,7 +272,7 @@ class InvestorAdmin(TransferAdminMixin, CrmModelAdmin):
         if db_field.name == "aliases":
             return AliasesField(
                 required=False,
-                help_text="Other names the investor goes by, one per line.",
+                help_text=_("Other names the investor goes by, one per line."),
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
@@ -286,29 +290,29 @@ class InvestorAdmin(TransferAdminMixin, CrmModelAdmin):
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    @admin.display(description="held stakes (USD)", ordering="total_stake_usd")
+    @admin.display(description=_("held stakes (USD)"), ordering="total_stake_usd")
     def total_stake(self, obj):
         return format_usd(obj.total_stake_usd)
 
     # Investors without a stake (or never contacted) come first going up and
     # last going down, on both databases.
     @admin.display(
-        description="largest held stake (USD)",
+        description=_("largest held stake (USD)"),
         ordering=F("largest_stake_usd").asc(nulls_first=True),
     )
     def largest_stake(self, obj):
         return format_usd(obj.largest_stake_usd)
 
-    @admin.display(description="companies held", ordering="portfolio_count")
+    @admin.display(description=_("companies held"), ordering="portfolio_count")
     def companies(self, obj):
         return obj.portfolio_count
 
-    @admin.display(description="pipeline, not held (USD)", ordering="pipeline_usd")
+    @admin.display(description=_("pipeline, not held (USD)"), ordering="pipeline_usd")
     def pipeline(self, obj):
         return format_usd(obj.pipeline_usd)
 
     @admin.display(
-        description="last contact",
+        description=_("last contact"),
         ordering=F("last_interaction_at").asc(nulls_first=True),
     )
     def last_contact(self, obj):
@@ -341,9 +345,21 @@ class ContactAdmin(TransferAdminMixin, CrmModelAdmin):
     ]
 
     def get_search_results(self, request, queryset, search_term):
-        queryset, may_have_duplicates = super().get_search_results(
+        found, may_have_duplicates = super().get_search_results(
             request, queryset, search_term
         )
+        # The whole name in either order: the admin looks for each word in
+        # some field, and 王军 is one word spanning the two names.
+        if term := search_term.strip():
+            names = {
+                f"search_name_{number}": expression
+                for number, expression in enumerate(name_expressions())
+            }
+            named = Q()
+            for name in names:
+                named |= Q(**{f"{name}__icontains": term})
+            found = found | queryset.alias(**names).filter(named)
+        queryset = found
         # The people-present autocomplete of "Log a contact" sends the chosen
         # investor along (static/crm/log-contact.js): offer only its people.
         investor = request.GET.get("investor", "")

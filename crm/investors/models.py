@@ -17,6 +17,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from crm.core.aliases import UnicodeJSONEncoder, validate_aliases
@@ -35,6 +36,7 @@ from crm.core.models import (
     sees_everything,
 )
 from crm.core.money import amount_field, money_output_field, stored_sum_field
+from crm.investors.names import person_name
 
 # Columns kept by `refresh_stake_figures`, never by the investor's own save.
 STORED_FIGURES = [
@@ -337,49 +339,60 @@ class InvestorQuerySet(CRMQuerySet):
 
 class Investor(TimeStampedModel):
     class Kind(models.TextChoices):
-        STRATEGIC = "strategic", "Strategic"
-        VENTURE_CAPITAL = "venture_capital", "Venture capital"
-        PRIVATE_EQUITY = "private_equity", "Private equity"
-        ASSET_MANAGER = "asset_manager", "Asset manager"
-        SOVEREIGN_FUND = "sovereign_fund", "Sovereign fund"
-        FAMILY_OFFICE = "family_office", "Family office"
-        BANK = "bank", "Bank"
-        OTHER = "other", "Other"
+        STRATEGIC = "strategic", _("Strategic")
+        VENTURE_CAPITAL = "venture_capital", _("Venture capital")
+        PRIVATE_EQUITY = "private_equity", _("Private equity")
+        ASSET_MANAGER = "asset_manager", _("Asset manager")
+        SOVEREIGN_FUND = "sovereign_fund", _("Sovereign fund")
+        FAMILY_OFFICE = "family_office", _("Family office")
+        BANK = "bank", _("Bank")
+        OTHER = "other", _("Other")
 
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, verbose_name=_("name"))
     aliases = models.JSONField(
         default=list,
         blank=True,
         encoder=UnicodeJSONEncoder,
         validators=[validate_aliases],
-        help_text="Other names the investor goes by, e.g. names of investors "
-        "merged into it.",
+        help_text=_(
+            "Other names the investor goes by, e.g. names of investors merged into it."
+        ),
+        verbose_name=_("aliases"),
     )
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
-    country = CountryField("HQ country", blank=True, db_index=True)
-    city = models.CharField(max_length=100, blank=True)
-    website = models.URLField(blank=True)
-    description = models.TextField(blank=True)
+    kind = models.CharField(
+        max_length=20, choices=Kind.choices, default=Kind.OTHER, verbose_name=_("kind")
+    )
+    country = CountryField(_("HQ country"), blank=True, db_index=True)
+    city = models.CharField(max_length=100, blank=True, verbose_name=_("city"))
+    website = models.URLField(blank=True, verbose_name=_("website"))
+    description = models.TextField(blank=True, verbose_name=_("description"))
     sectors = models.ManyToManyField(
-        Sector, blank=True, related_name="investors", help_text="Focus sectors."
+        Sector,
+        blank=True,
+        related_name="investors",
+        help_text=_("Focus sectors."),
+        verbose_name=_("sectors"),
     )
-    check_size_min_usd = amount_field("smallest check (USD)")
-    check_size_max_usd = amount_field("largest check (USD)")
-    aum_usd = amount_field("assets under management (USD)")
+    check_size_min_usd = amount_field(_("smallest check (USD)"))
+    check_size_max_usd = amount_field(_("largest check (USD)"))
+    aum_usd = amount_field(_("assets under management (USD)"))
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="owned_investors",
-        help_text="Who on the deal team owns the relationship.",
+        help_text=_("Who on the deal team owns the relationship."),
+        verbose_name=_("owner"),
     )
     contact_cadence_days = models.PositiveIntegerField(
-        "keep in touch every (days)",
+        _("keep in touch every (days)"),
         null=True,
         blank=True,
-        help_text="Contact at least this often, e.g. 90: past it, the investor is "
-        "“going cold” for its owner. Empty: no cadence.",
+        help_text=_(
+            "Contact at least this often, e.g. 90: past it, the investor is "
+            "“going cold” for its owner. Empty: no cadence."
+        ),
     )
     # Stake figures stored for speed, kept by `refresh_stake_figures`: over
     # every stake (what a superuser sees) and over those outside confidential
@@ -404,6 +417,8 @@ class Investor(TimeStampedModel):
     )
 
     class Meta:
+        verbose_name = _("investor")
+        verbose_name_plural = _("investors")
         ordering = ["name", "id"]
         indexes = [
             # The default order of the API list and the admin.
@@ -420,7 +435,7 @@ class Investor(TimeStampedModel):
                 Lower("name"),
                 name="investor_name_unique_ci",
                 field="name",
-                violation_error_message="An investor with this name already exists.",
+                violation_error_message=_("An investor with this name already exists."),
             ),
             FieldCheckConstraint(
                 condition=Q(check_size_min_usd__isnull=True)
@@ -428,25 +443,27 @@ class Investor(TimeStampedModel):
                 | Q(check_size_min_usd__lte=models.F("check_size_max_usd")),
                 name="investor_check_size_min_lte_max",
                 field="check_size_max_usd",
-                violation_error_message="The largest check cannot be smaller than the smallest.",
+                violation_error_message=_(
+                    "The largest check cannot be smaller than the smallest."
+                ),
             ),
             FieldCheckConstraint(
                 condition=Q(check_size_min_usd__gte=0),
                 name="investor_check_size_min_not_negative",
                 field="check_size_min_usd",
-                violation_error_message="An amount cannot be negative.",
+                violation_error_message=_("An amount cannot be negative."),
             ),
             FieldCheckConstraint(
                 condition=Q(check_size_max_usd__gte=0),
                 name="investor_check_size_max_not_negative",
                 field="check_size_max_usd",
-                violation_error_message="An amount cannot be negative.",
+                violation_error_message=_("An amount cannot be negative."),
             ),
             FieldCheckConstraint(
                 condition=Q(aum_usd__gte=0),
                 name="investor_aum_not_negative",
                 field="aum_usd",
-                violation_error_message="An amount cannot be negative.",
+                violation_error_message=_("An amount cannot be negative."),
             ),
         ]
 
@@ -470,15 +487,18 @@ class Contact(TimeStampedModel):
     """A person at an investor."""
 
     investor = models.ForeignKey(
-        Investor, on_delete=models.CASCADE, related_name="contacts"
+        Investor,
+        on_delete=models.CASCADE,
+        related_name="contacts",
+        verbose_name=_("investor"),
     )
-    first_name = models.CharField(max_length=100)
-    last_name = models.CharField(max_length=100)
-    title = models.CharField(max_length=200, blank=True)
-    email = models.EmailField(blank=True)
-    phone = models.CharField(max_length=50, blank=True)
-    linkedin_url = models.URLField("LinkedIn URL", blank=True)
-    notes = models.TextField(blank=True)
+    first_name = models.CharField(max_length=100, verbose_name=_("first name"))
+    last_name = models.CharField(max_length=100, verbose_name=_("last name"))
+    title = models.CharField(max_length=200, blank=True, verbose_name=_("title"))
+    email = models.EmailField(blank=True, verbose_name=_("email"))
+    phone = models.CharField(max_length=50, blank=True, verbose_name=_("phone"))
+    linkedin_url = models.URLField(_("LinkedIn URL"), blank=True)
+    notes = models.TextField(blank=True, verbose_name=_("notes"))
 
     external_id = external_id_field()
 
@@ -486,6 +506,8 @@ class Contact(TimeStampedModel):
     history = CRMHistoricalRecords()
 
     class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
         ordering = ["last_name", "first_name", "id"]
         indexes = [
             # The default order of the API list and the admin.
@@ -498,7 +520,8 @@ class Contact(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.first_name} {self.last_name}".strip()
+        # 王军, family name first, when the name is written in CJK characters.
+        return person_name(self.first_name, self.last_name)
 
     @property
     def full_name(self):

@@ -17,7 +17,8 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import capfirst
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from crm.core.admin import CrmModelAdmin
 from crm.investors.models import Contact
@@ -28,15 +29,15 @@ from crm.transfer.admin_lists import TransferAdminMixin
 
 
 class FollowUpFilter(admin.SimpleListFilter):
-    title = "follow-up"
+    title = _("follow-up")
     parameter_name = "follow_up"
 
     def lookups(self, request, model_admin):
         return [
-            ("due", "Due"),
-            ("mine", "Due — mine"),
-            ("scheduled", "Scheduled"),
-            ("done", "Done"),
+            ("due", _("Due")),
+            ("mine", _("Due — mine")),
+            ("scheduled", _("Scheduled")),
+            ("done", _("Done")),
         ]
 
     def queryset(self, request, queryset):
@@ -173,15 +174,17 @@ class InteractionForm(forms.ModelForm):
         widget=PeopleOfInvestorWidget(
             Interaction._meta.get_field("contacts"), admin.site
         ),
-        help_text="Each must work at the investor; only its people are offered.",
+        help_text=_("Each must work at the investor; only its people are offered."),
     )
     # Radio buttons, not a script: one click, with or without JavaScript.
     follow_up_in = forms.ChoiceField(
-        label="Quick pick",
-        choices=[("", "None"), *QUICK_PICKS],
+        label=_("Quick pick"),
+        choices=[("", _("None")), *QUICK_PICKS],
         required=False,
         widget=forms.RadioSelect(attrs={"class": "crm-quick-picks"}),
-        help_text="Sets the follow-up date, counted from today (it replaces a date given above).",
+        help_text=_(
+            "Sets the follow-up date, counted from today (it replaces a date given above)."
+        ),
     )
 
     class Meta:
@@ -268,7 +271,7 @@ class InteractionAdmin(TransferAdminMixin, CrmModelAdmin):
             },
         ),
         (
-            "Follow-up",
+            _("Follow-up"),
             {"fields": [("follow_up_on", "follow_up_done"), "follow_up_in"]},
         ),
     ]
@@ -321,7 +324,9 @@ class InteractionAdmin(TransferAdminMixin, CrmModelAdmin):
         queryset = self.get_queryset(request).filter(pk=interaction.pk)
         if follow_ups_mark_done(interactions=queryset):
             self.message_user(
-                request, f"Follow-up of “{interaction.summary}” marked done."
+                request,
+                _("Follow-up of “%(summary)s” marked done.")
+                % {"summary": interaction.summary},
             )
         return redirect(self._back_to_list(request))
 
@@ -336,12 +341,17 @@ class InteractionAdmin(TransferAdminMixin, CrmModelAdmin):
             return came_from
         return reverse(f"{self.admin_site.name}:notes_interaction_my_follow_ups")
 
-    @admin.action(description="Mark follow-ups done", permissions=["change"])
+    @admin.action(description=_("Mark follow-ups done"), permissions=["change"])
     def mark_follow_ups_done(self, request, queryset):
         closed = follow_ups_mark_done(interactions=queryset)
         self.message_user(
             request,
-            f"{closed} follow-up{'' if closed == 1 else 's'} marked done.",
+            ngettext(
+                "%(count)d follow-up marked done.",
+                "%(count)d follow-ups marked done.",
+                closed,
+            )
+            % {"count": closed},
         )
 
     # The changelist is one <form> (for the actions): a form per row cannot
@@ -369,7 +379,7 @@ class InteractionAdmin(TransferAdminMixin, CrmModelAdmin):
         )
 
     # Also the read-only display of the form field for view-only users.
-    @admin.display(description="people present")
+    @admin.display(description=_("people present"))
     def people_present(self, obj):
         return ", ".join(str(contact) for contact in obj.contacts.all())
 
@@ -387,9 +397,9 @@ class DealNoteAdmin(TransferAdminMixin, CrmModelAdmin):
     fieldsets = [
         (None, {"fields": ["title", "body", "pinned"]}),
         (
-            "About",
+            _("About"),
             {
-                "description": "An investor, a company or a round: at least one.",
+                "description": _("An investor, a company or a round: at least one."),
                 "fields": ["investor", "company", "round"],
             },
         ),

@@ -3,10 +3,12 @@
 import calendar
 import datetime
 
+from django.utils.translation import gettext_lazy as _
+
 QUICK_PICKS = [
-    ("1w", "In 1 week"),
-    ("2w", "In 2 weeks"),
-    ("1m", "In 1 month"),
+    ("1w", _("In 1 week")),
+    ("2w", _("In 2 weeks")),
+    ("1m", _("In 1 month")),
 ]
 
 

@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from crm.core.constraints import FieldCheckConstraint, external_id_constraint
 from crm.core.dates import validate_date_in_range
@@ -27,25 +29,34 @@ class Interaction(TimeStampedModel):
     """One call, meeting, email or event with an investor."""
 
     class Kind(models.TextChoices):
-        CALL = "call", "Call"
-        MEETING = "meeting", "Meeting"
-        EMAIL = "email", "Email"
-        EVENT = "event", "Event"
-        OTHER = "other", "Other"
+        CALL = "call", _("Call")
+        MEETING = "meeting", _("Meeting")
+        EMAIL = "email", _("Email")
+        EVENT = "event", _("Event")
+        OTHER = "other", _("Other")
 
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CALL)
+    kind = models.CharField(
+        max_length=10, choices=Kind.choices, default=Kind.CALL, verbose_name=_("kind")
+    )
     occurred_at = models.DateTimeField(
-        default=timezone.now, db_index=True, validators=[validate_date_in_range]
+        default=timezone.now,
+        db_index=True,
+        validators=[validate_date_in_range],
+        verbose_name=_("occurred at"),
     )
     investor = models.ForeignKey(
-        Investor, on_delete=models.PROTECT, related_name="interactions"
+        Investor,
+        on_delete=models.PROTECT,
+        related_name="interactions",
+        verbose_name=_("investor"),
     )
     contacts = models.ManyToManyField(
         Contact,
         through="InteractionContact",
         blank=True,
         related_name="interactions",
-        help_text="People present; each must work at the investor.",
+        help_text=_("People present; each must work at the investor."),
+        verbose_name=_("contacts"),
     )
     company = models.ForeignKey(
         Company,
@@ -53,6 +64,7 @@ class Interaction(TimeStampedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="interactions",
+        verbose_name=_("company"),
     )
     round = models.ForeignKey(
         FundingRound,
@@ -60,18 +72,26 @@ class Interaction(TimeStampedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="interactions",
+        verbose_name=_("round"),
     )
-    summary = models.CharField(max_length=300)
-    details = models.TextField(blank=True)
+    summary = models.CharField(max_length=300, verbose_name=_("summary"))
+    details = models.TextField(blank=True, verbose_name=_("details"))
     follow_up_on = models.DateField(
-        null=True, blank=True, db_index=True, validators=[validate_date_in_range]
+        null=True,
+        blank=True,
+        db_index=True,
+        validators=[validate_date_in_range],
+        verbose_name=_("follow up on"),
     )
-    follow_up_done = models.BooleanField(default=False)
+    follow_up_done = models.BooleanField(
+        default=False, verbose_name=_("follow up done")
+    )
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="logged_interactions",
         editable=False,
+        verbose_name=_("logged by"),
     )
 
     external_id = external_id_field()
@@ -81,6 +101,8 @@ class Interaction(TimeStampedModel):
     history = CRMHistoricalRecords(m2m_fields=["contacts"])
 
     class Meta:
+        verbose_name = _("interaction")
+        verbose_name_plural = _("interactions")
         ordering = ["-occurred_at", "-id"]
         indexes = [
             # One investor's log, newest first (the investor page): reads the
@@ -96,7 +118,7 @@ class Interaction(TimeStampedModel):
                 condition=~Q(summary=""),
                 name="interaction_summary_required",
                 field="summary",
-                violation_error_message="Write a short summary.",
+                violation_error_message=_("Write a short summary."),
             ),
         ]
 
@@ -123,13 +145,17 @@ class InteractionContact(models.Model):
     (PROTECT): the default one would silently drop them from the record.
     """
 
-    interaction = models.ForeignKey(Interaction, on_delete=models.CASCADE)
-    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="+")
+    interaction = models.ForeignKey(
+        Interaction, on_delete=models.CASCADE, verbose_name=_("interaction")
+    )
+    contact = models.ForeignKey(
+        Contact, on_delete=models.PROTECT, related_name="+", verbose_name=_("contact")
+    )
 
     class Meta:
         ordering = ["id"]
-        verbose_name = "person present"
-        verbose_name_plural = "people present"
+        verbose_name = _("person present")
+        verbose_name_plural = _("people present")
         constraints = [
             models.UniqueConstraint(
                 fields=["interaction", "contact"], name="interaction_contact_once"
@@ -150,13 +176,25 @@ class DealNoteQuerySet(RoundWalledQuerySet):
 
 
 class DealNote(TimeStampedModel):
-    title = models.CharField(max_length=200)
-    body = models.TextField(blank=True)
+    title = models.CharField(
+        max_length=200, verbose_name=pgettext_lazy("deal note", "title")
+    )
+    body = models.TextField(blank=True, verbose_name=_("body"))
     investor = models.ForeignKey(
-        Investor, null=True, blank=True, on_delete=models.PROTECT, related_name="notes"
+        Investor,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="notes",
+        verbose_name=_("investor"),
     )
     company = models.ForeignKey(
-        Company, null=True, blank=True, on_delete=models.PROTECT, related_name="notes"
+        Company,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="notes",
+        verbose_name=_("company"),
     )
     round = models.ForeignKey(
         FundingRound,
@@ -164,13 +202,15 @@ class DealNote(TimeStampedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="notes",
+        verbose_name=_("round"),
     )
-    pinned = models.BooleanField(default=False, db_index=True)
+    pinned = models.BooleanField(default=False, db_index=True, verbose_name=_("pinned"))
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="deal_notes",
         editable=False,
+        verbose_name=_("author"),
     )
 
     external_id = external_id_field()
@@ -179,8 +219,9 @@ class DealNote(TimeStampedModel):
     history = CRMHistoricalRecords()
 
     class Meta:
+        verbose_name_plural = _("deal notes")
         ordering = ["-pinned", "-created_at", "-id"]
-        verbose_name = "deal note"
+        verbose_name = _("deal note")
         constraints = [
             external_id_constraint("deal_note", walled=True),
             models.CheckConstraint(
@@ -188,7 +229,9 @@ class DealNote(TimeStampedModel):
                 | Q(company__isnull=False)
                 | Q(round__isnull=False),
                 name="deal_note_is_about_something",
-                violation_error_message="Link the note to an investor, a company or a round.",
+                violation_error_message=_(
+                    "Link the note to an investor, a company or a round."
+                ),
             ),
         ]
 

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
 from crm.core.admin import CrmModelAdmin, VisibleRecordsMixin
@@ -104,8 +105,10 @@ class CompanyAdmin(TransferAdminMixin, SummaryAboveFormMixin, CrmModelAdmin):
         if db_field.name == "aliases":
             return AliasesField(
                 required=False,
-                help_text="Other names the company goes by, one per line, "
-                "e.g. Face++ for Megvii.",
+                help_text=_(
+                    "Other names the company goes by, one per line, "
+                    "e.g. Face++ for Megvii."
+                ),
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
@@ -115,20 +118,20 @@ class CompanyAdmin(TransferAdminMixin, SummaryAboveFormMixin, CrmModelAdmin):
             return fieldsets
         return [
             fieldsets[0],
-            ("Figures", {"fields": self.figure_fields}),
+            (_("Figures"), {"fields": self.figure_fields}),
             *fieldsets[1:],
         ]
 
-    @admin.display(description="other names")
+    @admin.display(description=_("other names"))
     def other_names(self, obj):
         return ", ".join(obj.aliases)
 
-    @admin.display(description="total raised (USD)", ordering="total_raised_usd")
+    @admin.display(description=_("total raised (USD)"), ordering="total_raised_usd")
     def total_raised(self, obj):
         return format_usd(obj.total_raised_usd)
 
     @admin.display(
-        description="latest valuation (USD)", ordering="latest_valuation_usd"
+        description=_("latest valuation (USD)"), ordering="latest_valuation_usd"
     )
     def latest_valuation(self, obj):
         return format_usd(obj.latest_valuation_usd)
@@ -164,8 +167,8 @@ class RoundStakeInline(VisibleRecordsMixin, admin.TabularInline):
     amount_in_usd = usd_column("amount_usd", "amount (USD)")
     autocomplete_fields = ["investor"]
     extra = 1
-    verbose_name = "investor in this round"
-    verbose_name_plural = "investor pipeline"
+    verbose_name = _("investor in this round")
+    verbose_name_plural = _("investor pipeline")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("investor", "company")
@@ -209,10 +212,12 @@ class FundingRoundAdmin(
             },
         ),
         (
-            "Amounts",
+            _("Amounts"),
             {
-                "description": "In the round's currency; the USD values use the "
-                "rate on the announcement date (today if none).",
+                "description": _(
+                    "In the round's currency; the USD values use the "
+                    "rate on the announcement date (today if none)."
+                ),
                 "fields": [
                     "currency",
                     ("target_amount", "target_in_usd"),
@@ -224,10 +229,12 @@ class FundingRoundAdmin(
             },
         ),
         (
-            "Confidentiality",
+            _("Confidentiality"),
             {
-                "description": "A confidential round, its stakes and the "
-                "interactions and notes about it are visible only to its teams.",
+                "description": _(
+                    "A confidential round, its stakes and the "
+                    "interactions and notes about it are visible only to its teams."
+                ),
                 "fields": ["confidential", "teams"],
             },
         ),
@@ -285,27 +292,29 @@ class FundingRoundAdmin(
 
         return form_class if "teams" not in form_class.base_fields else RoundForm
 
-    @admin.display(description="board")
+    @admin.display(description=_("board"))
     def board(self, obj):
         url = reverse("admin:portfolio_fundinground_board", args=[obj.pk])
         return format_html('<a href="{}">Board</a>', url)
 
-    @admin.display(description="raised", ordering="raised_amount")
+    @admin.display(description=_("raised"), ordering="raised_amount")
     def raised(self, obj):
         return format_money(obj.raised_amount, obj.currency)
 
     # The raised figure: the amount entered, or what the held stakes add up to.
-    raised_in_usd = usd_column("raised_usd", "raised (USD)")
+    raised_in_usd = usd_column("raised_usd", _("raised (USD)"))
 
-    @admin.display(description="held (USD), committed + closed")
+    @admin.display(description=_("held (USD), committed + closed"))
     def held(self, obj):
         return format_usd(obj.held_usd)
 
-    @admin.display(description="raised (USD)")
+    @admin.display(description=_("raised (USD)"))
     def raised_figure(self, obj):
         return format_usd(obj.raised_usd)
 
-    @admin.display(description="post-money (USD)", ordering="post_money_valuation_usd")
+    @admin.display(
+        description=_("post-money (USD)"), ordering="post_money_valuation_usd"
+    )
     def post_money_usd(self, obj):
         return format_usd(obj.post_money_valuation_usd)
 
@@ -382,9 +391,9 @@ class StakeAdmin(TransferAdminMixin, StaleRateWarningMixin, CrmModelAdmin):
     fieldsets = [
         (None, {"fields": ["investor", "company", "round", ("status", "is_lead")]}),
         (
-            "Position",
+            _("Position"),
             {
-                "description": "The USD value uses the rate on the as-of date.",
+                "description": _("The USD value uses the rate on the as-of date."),
                 "fields": [
                     ("amount", "currency"),
                     "amount_usd_converted",
@@ -404,15 +413,15 @@ class StakeAdmin(TransferAdminMixin, StaleRateWarningMixin, CrmModelAdmin):
     def delete_record(self, request, obj):
         stake_delete(stake=obj, user=request.user)
 
-    @admin.display(description="round", ordering="round__name")
+    @admin.display(description=_("round"), ordering="round__name")
     def round_name(self, obj):
         # The company is its own column; the round's full name would repeat it.
         return obj.round.name if obj.round else None
 
-    @admin.display(description="amount", ordering="amount")
+    @admin.display(description=_("amount"), ordering="amount")
     def amount_in_currency(self, obj):
         return format_money(obj.amount, obj.currency)
 
-    @admin.display(description="amount (USD)", ordering="amount_usd")
+    @admin.display(description=_("amount (USD)"), ordering="amount_usd")
     def amount_in_usd(self, obj):
         return format_usd(obj.amount_usd)

@@ -24,6 +24,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from crm.core.admin_conflicts import saved_since
@@ -33,7 +34,7 @@ from crm.portfolio.fundraising import COLUMNS, RAISING, with_progress
 from crm.portfolio.models import Stake
 from crm.portfolio.services import stake_save
 
-CONFLICT_ADVICE = (
+CONFLICT_ADVICE = _(
     "The board now shows their change: move the card again if you still mean to."
 )
 
@@ -107,7 +108,7 @@ class AddInvestorForm(forms.Form):
         # The stake form's own autocomplete (StakeAdmin.autocomplete_fields).
         self.fields["investor"] = forms.ModelChoiceField(
             queryset=Investor.objects.all(),
-            label="Add an investor",
+            label=_("Add an investor"),
             widget=AutocompleteSelect(Stake._meta.get_field("investor"), admin_site),
         )
 
@@ -152,7 +153,7 @@ class FundraisingBoardMixin:
             {
                 **self.admin_site.each_context(request),
                 "opts": self.opts,
-                "title": "Fundraising",
+                "title": _("Fundraising"),
                 "rounds": rounds,
             },
         )
@@ -185,7 +186,7 @@ class FundraisingBoardMixin:
             raise PermissionDenied
         form = MoveForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "Choose a column to move the investor to.")
+            messages.error(request, _("Choose a column to move the investor to."))
             return self._back_to_board(round_)
         stake = (
             Stake.objects.visible_to(request.user)
@@ -208,7 +209,11 @@ class FundraisingBoardMixin:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, f"{stake.investor} moved to {status.label}.")
+            messages.success(
+                request,
+                _("%(investor)s moved to %(status)s.")
+                % {"investor": stake.investor, "status": status.label},
+            )
         return self._back_to_board(round_)
 
     def board_add_view(self, request, object_id):
@@ -217,7 +222,7 @@ class FundraisingBoardMixin:
             raise PermissionDenied
         form = AddInvestorForm(request.POST, admin_site=self.admin_site)
         if not form.is_valid():
-            messages.error(request, "Choose an investor to add.")
+            messages.error(request, _("Choose an investor to add."))
             return self._back_to_board(round_)
         investor = form.cleaned_data["investor"]
         stake = Stake(
@@ -234,7 +239,9 @@ class FundraisingBoardMixin:
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(
-                request, f"{investor} added to the pipeline as a prospect."
+                request,
+                _("%(investor)s added to the pipeline as a prospect.")
+                % {"investor": investor},
             )
         return self._back_to_board(round_)
 

@@ -18,6 +18,7 @@ from datetime import datetime
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from crm.portfolio.fundraising import with_progress
 from crm.portfolio.models import FundingRound, Stake
@@ -75,7 +76,7 @@ def timeline(request, about):
         entries += [
             TimelineEntry(
                 when=note.created_at,
-                kind="Deal note",
+                kind=_("Deal note"),
                 title=note.title,
                 who=note.author,
                 url=reverse("admin:notes_dealnote_change", args=[note.pk]),
@@ -115,17 +116,17 @@ def investor_summary(request, investor):
         "timeline": timeline(request, {"investor": investor}),
         "links": [
             (
-                "Contact log",
+                _("Contact log"),
                 _filtered(
                     "admin:notes_interaction_changelist", "investor", investor.pk
                 ),
             ),
             (
-                "Deal notes",
+                _("Deal notes"),
                 _filtered("admin:notes_dealnote_changelist", "investor", investor.pk),
             ),
             (
-                "Stakes",
+                _("Stakes"),
                 _filtered("admin:portfolio_stake_changelist", "investor", investor.pk),
             ),
         ],
@@ -149,15 +150,15 @@ def company_summary(request, company):
         "timeline": timeline(request, {"company": company}),
         "links": [
             (
-                "Contact log",
+                _("Contact log"),
                 _filtered("admin:notes_interaction_changelist", "company", company.pk),
             ),
             (
-                "Deal notes",
+                _("Deal notes"),
                 _filtered("admin:notes_dealnote_changelist", "company", company.pk),
             ),
             (
-                "Stakes",
+                _("Stakes"),
                 _filtered("admin:portfolio_stake_changelist", "company", company.pk),
             ),
         ],
@@ -170,15 +171,15 @@ def round_summary(request, round_):
         "timeline": timeline(request, {"round": round_}),
         "links": [
             (
-                "Contact log",
+                _("Contact log"),
                 _filtered("admin:notes_interaction_changelist", "round", round_.pk),
             ),
             (
-                "Deal notes",
+                _("Deal notes"),
                 _filtered("admin:notes_dealnote_changelist", "round", round_.pk),
             ),
             (
-                "Stakes",
+                _("Stakes"),
                 _filtered("admin:portfolio_stake_changelist", "round", round_.pk),
             ),
         ],

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PortfolioConfig(AppConfig):
     name = "crm.portfolio"
     label = "portfolio"
-    verbose_name = "Portfolio"
+    verbose_name = _("Portfolio")

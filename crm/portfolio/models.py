@@ -17,6 +17,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Lower
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 # Where the migrations of companies' aliases find them.
@@ -192,18 +194,19 @@ class CompanyQuerySet(CRMQuerySet):
 
 class Company(TimeStampedModel):
     class Status(models.TextChoices):
-        PRIVATE = "private", "Private"
-        PUBLIC = "public", "Public"
-        ACQUIRED = "acquired", "Acquired"
-        CLOSED = "closed", "Closed"
+        PRIVATE = "private", _("Private")
+        PUBLIC = "public", _("Public")
+        ACQUIRED = "acquired", _("Acquired")
+        CLOSED = "closed", pgettext_lazy("company status", "Closed")
 
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, verbose_name=_("name"))
     aliases = models.JSONField(
         default=list,
         blank=True,
         encoder=UnicodeJSONEncoder,
         validators=[validate_aliases],
-        help_text='Other names the company goes by, e.g. ["Face++"] for Megvii.',
+        help_text=_('Other names the company goes by, e.g. ["Face++"] for Megvii.'),
+        verbose_name=_("aliases"),
     )
     sector = models.ForeignKey(
         Sector,
@@ -211,18 +214,23 @@ class Company(TimeStampedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="companies",
+        verbose_name=_("sector"),
     )
-    country = CountryField(blank=True, db_index=True)
-    city = models.CharField(max_length=100, blank=True)
-    website = models.URLField(blank=True)
-    description = models.TextField(blank=True)
+    country = CountryField(blank=True, db_index=True, verbose_name=_("country"))
+    city = models.CharField(max_length=100, blank=True, verbose_name=_("city"))
+    website = models.URLField(blank=True, verbose_name=_("website"))
+    description = models.TextField(blank=True, verbose_name=_("description"))
     founded_year = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
         validators=[MinValueValidator(1600), MaxValueValidator(2100)],
+        verbose_name=_("founded year"),
     )
     status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.PRIVATE
+        max_length=10,
+        choices=Status.choices,
+        default=Status.PRIVATE,
+        verbose_name=_("status"),
     )
     # Round figures stored for speed, kept by `refresh_figures`. Read them
     # through `with_figures(user)`, which adds the confidential rounds a
@@ -241,8 +249,9 @@ class Company(TimeStampedModel):
     )
 
     class Meta:
+        verbose_name = _("company")
         ordering = ["name", "id"]
-        verbose_name_plural = "companies"
+        verbose_name_plural = _("companies")
         indexes = [
             # The default order of the list and the admin: a page reads the index.
             models.Index(fields=["name", "id"], name="company_name_id_idx"),
@@ -269,13 +278,15 @@ class Company(TimeStampedModel):
                 Lower("name"),
                 name="company_name_unique_ci",
                 field="name",
-                violation_error_message="A company with this name already exists.",
+                violation_error_message=_("A company with this name already exists."),
             ),
             FieldCheckConstraint(
                 condition=Q(founded_year__gte=1600, founded_year__lte=2100),
                 name="company_founded_year_plausible",
                 field="founded_year",
-                violation_error_message="Give a founding year between 1600 and 2100.",
+                violation_error_message=_(
+                    "Give a founding year between 1600 and 2100."
+                ),
             ),
         ]
 
@@ -353,70 +364,96 @@ def raised_figure(held):
 
 class FundingRound(UsdAmountsMixin, TimeStampedModel):
     class Stage(models.TextChoices):
-        SEED = "seed", "Seed"
-        SERIES_A = "series_a", "Series A"
-        SERIES_B = "series_b", "Series B"
-        SERIES_C = "series_c", "Series C"
-        SERIES_D_PLUS = "series_d_plus", "Series D or later"
-        GROWTH = "growth", "Growth"
-        STRATEGIC = "strategic", "Strategic"
-        PRE_IPO = "pre_ipo", "Pre-IPO"
-        IPO = "ipo", "IPO"
-        DEBT = "debt", "Debt"
-        OTHER = "other", "Other"
+        SEED = "seed", _("Seed")
+        SERIES_A = "series_a", _("Series A")
+        SERIES_B = "series_b", _("Series B")
+        SERIES_C = "series_c", _("Series C")
+        SERIES_D_PLUS = "series_d_plus", _("Series D or later")
+        GROWTH = "growth", _("Growth")
+        STRATEGIC = "strategic", _("Strategic")
+        PRE_IPO = "pre_ipo", _("Pre-IPO")
+        IPO = "ipo", _("IPO")
+        DEBT = "debt", _("Debt")
+        OTHER = "other", _("Other")
 
     class Status(models.TextChoices):
-        PLANNED = "planned", "Planned"
-        OPEN = "open", "Open"
-        CLOSED = "closed", "Closed"
-        CANCELLED = "cancelled", "Cancelled"
+        PLANNED = "planned", _("Planned")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+        CANCELLED = "cancelled", _("Cancelled")
 
     company = models.ForeignKey(
-        Company, on_delete=models.PROTECT, related_name="rounds"
+        Company,
+        on_delete=models.PROTECT,
+        related_name="rounds",
+        verbose_name=_("company"),
     )
-    name = models.CharField(max_length=100, help_text="e.g. Series C")
-    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.OTHER)
+    name = models.CharField(
+        max_length=100, help_text=_("e.g. Series C"), verbose_name=_("name")
+    )
+    stage = models.CharField(
+        max_length=20,
+        choices=Stage.choices,
+        default=Stage.OTHER,
+        verbose_name=_("stage"),
+    )
     status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.PLANNED
+        max_length=10,
+        choices=Status.choices,
+        default=Status.PLANNED,
+        verbose_name=_("status"),
     )
     currency = currency_field()
-    target_amount = amount_field()
-    target_amount_usd = usd_field("target amount (USD)")
-    raised_amount = amount_field()
-    raised_amount_usd = usd_field("raised amount (USD)")
+    target_amount = amount_field(verbose_name=_("target amount"))
+    target_amount_usd = usd_field(_("target amount (USD)"))
+    raised_amount = amount_field(verbose_name=_("raised amount"))
+    raised_amount_usd = usd_field(_("raised amount (USD)"))
     # ROUND_FIGURES, kept by `refresh_raised`.
     held_usd = stored_sum_field(
-        "held (USD)",
+        _("held (USD)"),
         default=0,
-        help_text="The USD total of the committed and closed stakes in the round.",
+        help_text=_("The USD total of the committed and closed stakes in the round."),
     )
     raised_usd = stored_sum_field(
-        "raised (USD)",
+        _("raised (USD)"),
         null=True,
-        help_text="The raised amount (USD) when one is entered, otherwise the "
-        "committed and closed stakes (held) when there are any.",
+        help_text=_(
+            "The raised amount (USD) when one is entered, otherwise the "
+            "committed and closed stakes (held) when there are any."
+        ),
     )
-    pre_money_valuation = amount_field()
-    pre_money_valuation_usd = usd_field("pre-money valuation (USD)")
-    post_money_valuation = amount_field()
-    post_money_valuation_usd = usd_field("post-money valuation (USD)")
+    pre_money_valuation = amount_field(verbose_name=_("pre money valuation"))
+    pre_money_valuation_usd = usd_field(_("pre-money valuation (USD)"))
+    post_money_valuation = amount_field(verbose_name=_("post money valuation"))
+    post_money_valuation_usd = usd_field(_("post-money valuation (USD)"))
     announced_on = models.DateField(
-        null=True, blank=True, db_index=True, validators=[validate_date_in_range]
+        null=True,
+        blank=True,
+        db_index=True,
+        validators=[validate_date_in_range],
+        verbose_name=_("announced on"),
     )
     closed_on = models.DateField(
-        null=True, blank=True, validators=[validate_date_in_range]
+        null=True,
+        blank=True,
+        validators=[validate_date_in_range],
+        verbose_name=_("closed on"),
     )
     confidential = models.BooleanField(
         default=False,
         db_index=True,
-        help_text="Visible only to the members of its teams: the round, its "
-        "stakes, and the interactions and notes about it.",
+        help_text=_(
+            "Visible only to the members of its teams: the round, its "
+            "stakes, and the interactions and notes about it."
+        ),
+        verbose_name=_("confidential"),
     )
     teams = models.ManyToManyField(
         Team,
         blank=True,
         related_name="confidential_rounds",
-        help_text="The teams that may see a confidential round.",
+        help_text=_("The teams that may see a confidential round."),
+        verbose_name=_("teams"),
     )
 
     usd_amount_fields = (
@@ -437,8 +474,9 @@ class FundingRound(UsdAmountsMixin, TimeStampedModel):
     )
 
     class Meta:
+        verbose_name_plural = _("funding rounds")
         ordering = [F("announced_on").desc(nulls_last=True), "-id"]
-        verbose_name = "funding round"
+        verbose_name = _("funding round")
         permissions = [
             (
                 "manage_confidentiality",
@@ -453,19 +491,25 @@ class FundingRound(UsdAmountsMixin, TimeStampedModel):
                 Lower("name"),
                 name="funding_round_name_unique_per_company",
                 field="name",
-                violation_error_message="This company already has a round with this name.",
+                violation_error_message=_(
+                    "This company already has a round with this name."
+                ),
             ),
             FieldCheckConstraint(
                 condition=Q(closed_on__gte=F("announced_on")),
                 name="funding_round_closed_after_announced",
                 field="closed_on",
-                violation_error_message="A round cannot close before it was announced.",
+                violation_error_message=_(
+                    "A round cannot close before it was announced."
+                ),
             ),
             FieldCheckConstraint(
                 condition=Q(post_money_valuation__gte=F("pre_money_valuation")),
                 name="funding_round_post_money_gte_pre_money",
                 field="post_money_valuation",
-                violation_error_message="The post-money valuation cannot be below the pre-money valuation.",
+                violation_error_message=_(
+                    "The post-money valuation cannot be below the pre-money valuation."
+                ),
             ),
             currency_shape_constraint("funding_round"),
             *amount_constraints("funding_round", "target_amount"),
@@ -520,12 +564,12 @@ class Stake(UsdAmountsMixin, TimeStampedModel):
     """An investor's position in a company, or its place in a round's pipeline."""
 
     class Status(models.TextChoices):
-        PROSPECT = "prospect", "Prospect"
-        IN_TALKS = "in_talks", "In talks"
-        COMMITTED = "committed", "Committed"
-        CLOSED = "closed", "Closed"
-        DECLINED = "declined", "Declined"
-        EXITED = "exited", "Exited"
+        PROSPECT = "prospect", _("Prospect")
+        IN_TALKS = "in_talks", _("In talks")
+        COMMITTED = "committed", _("Committed")
+        CLOSED = "closed", _("Closed")
+        DECLINED = "declined", _("Declined")
+        EXITED = "exited", _("Exited")
 
     # The one definition of a stake size's meaning: held stakes are what an
     # investor owns; the pipeline is what it might buy. Declined and exited
@@ -534,10 +578,16 @@ class Stake(UsdAmountsMixin, TimeStampedModel):
     PIPELINE = (Status.PROSPECT, Status.IN_TALKS)
 
     investor = models.ForeignKey(
-        Investor, on_delete=models.PROTECT, related_name="stakes"
+        Investor,
+        on_delete=models.PROTECT,
+        related_name="stakes",
+        verbose_name=_("investor"),
     )
     company = models.ForeignKey(
-        Company, on_delete=models.PROTECT, related_name="stakes"
+        Company,
+        on_delete=models.PROTECT,
+        related_name="stakes",
+        verbose_name=_("company"),
     )
     round = models.ForeignKey(
         FundingRound,
@@ -545,27 +595,33 @@ class Stake(UsdAmountsMixin, TimeStampedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="stakes",
-        help_text="The round the stake was (or is being) bought in, if known.",
+        help_text=_("The round the stake was (or is being) bought in, if known."),
+        verbose_name=_("round"),
     )
-    amount = amount_field()
+    amount = amount_field(verbose_name=_("amount"))
     currency = currency_field()
-    amount_usd = usd_field("amount (USD)", db_index=True)
+    amount_usd = usd_field(_("amount (USD)"), db_index=True)
     ownership_pct = models.DecimalField(
-        "ownership (%)", max_digits=5, decimal_places=2, null=True, blank=True
+        _("ownership (%)"), max_digits=5, decimal_places=2, null=True, blank=True
     )
     status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.PROSPECT
+        max_length=10,
+        choices=Status.choices,
+        default=Status.PROSPECT,
+        verbose_name=_("status"),
     )
-    is_lead = models.BooleanField("lead investor", default=False)
+    is_lead = models.BooleanField(_("lead investor"), default=False)
     as_of = models.DateField(
         default=timezone.localdate,
-        help_text="The date the figures refer to.",
+        help_text=_("The date the figures refer to."),
         validators=[validate_date_in_range],
+        verbose_name=_("as of"),
     )
     source = models.CharField(
         max_length=500,
         blank=True,
-        help_text="Where the figure comes from; say so when it is illustrative.",
+        help_text=_("Where the figure comes from; say so when it is illustrative."),
+        verbose_name=_("source"),
     )
 
     usd_amount_fields = ("amount",)
@@ -577,6 +633,8 @@ class Stake(UsdAmountsMixin, TimeStampedModel):
     history = CRMHistoricalRecords()
 
     class Meta:
+        verbose_name = _("stake")
+        verbose_name_plural = _("stakes")
         ordering = ["-as_of", "-id"]
         indexes = [
             # The default order, alone and after the filters that narrow the
@@ -599,13 +657,17 @@ class Stake(UsdAmountsMixin, TimeStampedModel):
                 fields=["investor", "round"],
                 name="stake_one_per_investor_per_round",
                 field="round",
-                violation_error_message="This investor already has a stake in this round.",
+                violation_error_message=_(
+                    "This investor already has a stake in this round."
+                ),
             ),
             FieldCheckConstraint(
                 condition=Q(ownership_pct__gte=0, ownership_pct__lte=100),
                 name="stake_ownership_between_0_and_100",
                 field="ownership_pct",
-                violation_error_message="Ownership must be between 0 and 100 percent.",
+                violation_error_message=_(
+                    "Ownership must be between 0 and 100 percent."
+                ),
             ),
             currency_shape_constraint("stake"),
             *amount_constraints("stake", "amount"),

@@ -18,6 +18,7 @@ check_figures`).
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from crm.core.deletion import delete_record
 from crm.core.services import record_save
@@ -86,7 +87,7 @@ def stake_save(*, stake, user=None):
             .exists()
         ):
             # Entry points offer only visible rounds; this holds for every door.
-            raise ValidationError({"round": "No such round."})
+            raise ValidationError({"round": _("No such round.")})
         record_save(instance=stake, user=user)
         investor_figures_refresh({before.get("investor_id"), stake.investor_id})
         # A round's raised figure falls back on its held stakes.
@@ -140,8 +141,11 @@ def _refuse_company_move(funding_round, company_id):
     if named:
         raise ValidationError(
             {
-                "company": f"This round has {', '.join(named)} of its company: "
-                "move or delete them before moving the round to another company."
+                "company": _(
+                    "This round has %(records)s of its company: move or delete "
+                    "them before moving the round to another company."
+                )
+                % {"records": ", ".join(str(name) for name in named)}
             }
         )
 
@@ -165,15 +169,18 @@ def _check_walling_allowed(
         return
     if not user.has_perm(MANAGE_CONFIDENTIALITY):
         raise PermissionDenied(
-            "Making a round confidential, making it open again or changing its "
-            "teams needs the permission “Can manage confidentiality” "
-            f"({MANAGE_CONFIDENTIALITY})."
+            _(
+                "Making a round confidential, making it open again or changing its "
+                "teams needs the permission “Can manage confidentiality” "
+                "(%(permission)s)."
+            )
+            % {"permission": MANAGE_CONFIDENTIALITY}
         )
     if user.is_superuser:
         return
     own = set(user.crm_teams.values_list("pk", flat=True))
     if teams_after - teams_before - own:
-        raise ValidationError({"teams": "Add only teams you belong to."})
+        raise ValidationError({"teams": _("Add only teams you belong to.")})
 
 
 def round_check_walling(*, funding_round, teams=None, user=None):

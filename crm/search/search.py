@@ -16,8 +16,10 @@ from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
 from django.db.models import Case, CharField, F, Q, TextField, Value, When
 from django.db.models.functions import Cast, Concat, Greatest
+from django.utils.translation import gettext_lazy as _
 
 from crm.investors.models import Contact, Investor
+from crm.investors.names import name_expressions
 from crm.notes.models import DealNote
 from crm.portfolio.models import Company, FundingRound
 
@@ -98,7 +100,8 @@ def _investor_subtitle(investor):
 
 def _contact_subtitle(contact):
     where = (
-        f"{contact.title} at {contact.investor}"
+        _("%(title)s at %(investor)s")
+        % {"title": contact.title, "investor": contact.investor}
         if contact.title
         else str(contact.investor)
     )
@@ -108,7 +111,9 @@ def _contact_subtitle(contact):
 def _company_subtitle(company):
     aliases = ", ".join(company.aliases)
     return _join(
-        f"also {aliases}" if aliases else "", company.city, company.country.name
+        _("also %(aliases)s") % {"aliases": aliases} if aliases else "",
+        company.city,
+        company.country.name,
     )
 
 
@@ -117,13 +122,13 @@ def _round_subtitle(funding_round):
     return _join(
         funding_round.get_stage_display(),
         funding_round.get_status_display(),
-        f"announced {announced:%Y-%m-%d}" if announced else "",
+        _("announced %(day)s") % {"day": f"{announced:%Y-%m-%d}"} if announced else "",
     )
 
 
 def _note_subtitle(note):
     about = note.round or note.company or note.investor
-    return _join(f"about {about}", note.body[:120])
+    return _join(_("about %(subject)s") % {"subject": about}, note.body[:120])
 
 
 def _website_matches(text):
@@ -134,22 +139,26 @@ def _website_matches(text):
 KINDS = [
     Kind(
         name="investor",
-        label="Investors",
+        label=_("Investors"),
         model=Investor,
         api_basename="investor",
-        matches=lambda text: [Match(F("name")), *_website_matches(text)],
+        # The aliases hold other names, e.g. the Chinese one (阿里巴巴).
+        matches=lambda text: [
+            Match(F("name")),
+            Match(F("aliases"), is_list=True),
+            *_website_matches(text),
+        ],
         select_related=(),
         subtitle=_investor_subtitle,
     ),
     Kind(
         name="contact",
-        label="People",
+        label=_("People"),
         model=Contact,
         api_basename="contact",
+        # "Oliver Grant" and 王军, family name first (crm.investors.names).
         matches=lambda text: [
-            Match(
-                Concat("first_name", Value(" "), "last_name", output_field=CharField())
-            ),
+            *(Match(expression) for expression in name_expressions()),
             Match(F("email")),
         ],
         select_related=("investor",),
@@ -157,7 +166,7 @@ KINDS = [
     ),
     Kind(
         name="company",
-        label="Companies",
+        label=_("Companies"),
         model=Company,
         api_basename="company",
         matches=lambda text: [
@@ -169,7 +178,7 @@ KINDS = [
     ),
     Kind(
         name="round",
-        label="Funding rounds",
+        label=_("Funding rounds"),
         model=FundingRound,
         api_basename="round",
         # "SenseTime Series D", as the round reads everywhere.
@@ -184,7 +193,7 @@ KINDS = [
     ),
     Kind(
         name="note",
-        label="Deal notes",
+        label=_("Deal notes"),
         model=DealNote,
         api_basename="note",
         matches=lambda text: [Match(F("title")), Match(F("body"))],

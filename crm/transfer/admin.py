@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from crm.transfer.models import ImportBatch
 from crm.transfer.undo import undo_batch
@@ -104,7 +105,11 @@ class ImportBatchAdmin(admin.ModelAdmin):
                 for message in error.messages:
                     self.message_user(request, message, messages.ERROR)
             else:
-                self.message_user(request, f"{batch} undone.", messages.SUCCESS)
+                self.message_user(
+                    request,
+                    _("%(batch)s undone.") % {"batch": batch},
+                    messages.SUCCESS,
+                )
             return redirect(changelist)
         context = {
             **self.admin_site.each_context(request),

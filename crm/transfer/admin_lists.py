@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 
 from crm.transfer.duplicates import FINDERS, candidates, likely_pairs
 from crm.transfer.exports import FORMATS, export_response
@@ -54,8 +55,8 @@ class DuplicateWarningForm(forms.ModelForm):
 
     create_anyway = forms.BooleanField(
         required=False,
-        label="Create anyway",
-        help_text="Tick if this is not one of the records it looks like.",
+        label=_("Create anyway"),
+        help_text=_("Tick if this is not one of the records it looks like."),
     )
 
     def clean(self):
@@ -85,7 +86,7 @@ class DuplicateWarningForm(forms.ModelForm):
             )
             raise forms.ValidationError(
                 format_html(
-                    "This looks like {}. Open it instead, or tick “Create anyway”.",
+                    _("This looks like {}. Open it instead, or tick “Create anyway”."),
                     links,
                 )
             )
@@ -94,7 +95,7 @@ class DuplicateWarningForm(forms.ModelForm):
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        help_text="CSV (UTF-8 or GBK) or XLSX, first row naming the columns."
+        help_text=_("CSV (UTF-8 or GBK) or XLSX, first row naming the columns.")
     )
 
 
@@ -141,11 +142,16 @@ class TransferAdminMixin:
         links = []
         for fmt in FORMATS:
             query[FORMAT_PARAMETER] = fmt
-            links.append((f"Export {fmt.upper()}", f"{url}?{query.urlencode()}"))
+            links.append(
+                (
+                    _("Export %(format)s") % {"format": fmt.upper()},
+                    f"{url}?{query.urlencode()}",
+                )
+            )
         if self._can_import(request):
-            links.append(("Import", self._url("import")))
+            links.append((_("Import"), self._url("import")))
         if self._mergeable():
-            links.append(("Duplicates", self._url("duplicates")))
+            links.append((_("Duplicates"), self._url("duplicates")))
         extra_context = {"transfer_links": links, **(extra_context or {})}
         return super().changelist_view(request, extra_context)
 
@@ -158,7 +164,7 @@ class TransferAdminMixin:
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None and self.model._meta.label_lower in FINDERS:
-            fieldsets = [*fieldsets, ("Duplicates", {"fields": ["create_anyway"]})]
+            fieldsets = [*fieldsets, (_("Duplicates"), {"fields": ["create_anyway"]})]
         return fieldsets
 
     def export_view(self, request):
@@ -178,11 +184,11 @@ class TransferAdminMixin:
             return redirect(f"{request.path.rsplit('export/', 1)[0]}?{ERROR_FLAG}=1")
         return self._export(changelist.queryset, fmt)
 
-    @admin.action(description="Export selected to CSV", permissions=["view"])
+    @admin.action(description=_("Export selected to CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
         return self._export(queryset, "csv")
 
-    @admin.action(description="Export selected to XLSX", permissions=["view"])
+    @admin.action(description=_("Export selected to XLSX"), permissions=["view"])
     def export_xlsx(self, request, queryset):
         return self._export(queryset, "xlsx")
 
@@ -197,8 +203,8 @@ class TransferAdminMixin:
                 if upload.size > settings.TRANSFER_MAX_FILE_BYTES:
                     # Refused before reading it into memory.
                     raise ImportFileError(
-                        f"The file is over the limit of "
-                        f"{settings.TRANSFER_MAX_FILE_BYTES / 1_000_000:.0f} MB."
+                        _("The file is over the limit of %(megabytes).0f MB.")
+                        % {"megabytes": settings.TRANSFER_MAX_FILE_BYTES / 1_000_000}
                     )
                 data = upload.read()
                 preview_file(self._resource_name(), upload.name, data, request.user)
@@ -212,7 +218,8 @@ class TransferAdminMixin:
         resource = import_resource(self._resource_name())
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Import {self.opts.verbose_name_plural}",
+            "title": _("Import %(records)s")
+            % {"records": self.opts.verbose_name_plural},
             "opts": self.opts,
             "form": form,
             "columns": resource.columns,
@@ -243,9 +250,16 @@ class TransferAdminMixin:
             else:
                 self.message_user(
                     request,
-                    f"{batch}: {batch.rows_created} created, {batch.rows_updated} "
-                    f"updated, {batch.rows_skipped} skipped. Undo it from the "
-                    "import batches.",
+                    _(
+                        "%(batch)s: %(created)s created, %(updated)s updated, "
+                        "%(skipped)s skipped. Undo it from the import batches."
+                    )
+                    % {
+                        "batch": batch,
+                        "created": batch.rows_created,
+                        "updated": batch.rows_updated,
+                        "skipped": batch.rows_skipped,
+                    },
                     messages.SUCCESS,
                 )
                 return redirect(self._url("changelist"))
@@ -259,7 +273,7 @@ class TransferAdminMixin:
         rows = sorted(preview.rows, key=lambda row: row.status not in SHOWN_FIRST)
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Preview of {batch.file_name}",
+            "title": _("Preview of %(file)s") % {"file": batch.file_name},
             "opts": self.opts,
             "batch": batch,
             "counts": preview.counts,
@@ -276,12 +290,14 @@ class TransferAdminMixin:
             actions.pop("merge_selected", None)
         return actions
 
-    @admin.action(description="Merge selected", permissions=["change"])
+    @admin.action(description=_("Merge selected"), permissions=["change"])
     def merge_selected(self, request, queryset):
         """Choose the survivor and each field's value, then merge (crm.transfer.merging)."""
         records = {record.pk: record for record in queryset}
         if len(records) < 2:
-            self.message_user(request, "Select two or more to merge.", messages.ERROR)
+            self.message_user(
+                request, _("Select two or more to merge."), messages.ERROR
+            )
             return None
         fields = choosable_fields(self.model)
         if request.POST.get("confirm_merge"):
@@ -294,7 +310,7 @@ class TransferAdminMixin:
                 }
             except (KeyError, ValueError):
                 self.message_user(
-                    request, "Choose which record survives.", messages.ERROR
+                    request, _("Choose which record survives."), messages.ERROR
                 )
                 return None
             others = [record for pk, record in records.items() if pk != survivor.pk]
@@ -308,7 +324,8 @@ class TransferAdminMixin:
                 return None
             self.message_user(
                 request,
-                f"Merged {len(others)} into “{survivor}”; their names are its aliases.",
+                _("Merged %(count)s into “%(survivor)s”; their names are its aliases.")
+                % {"count": len(others), "survivor": survivor},
                 messages.SUCCESS,
             )
             return None
@@ -319,7 +336,8 @@ class TransferAdminMixin:
                 rows.append((field, values))
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Merge {self.opts.verbose_name_plural}",
+            "title": _("Merge %(records)s")
+            % {"records": self.opts.verbose_name_plural},
             "opts": self.opts,
             "records": list(records.values()),
             "rows": rows,
@@ -335,7 +353,8 @@ class TransferAdminMixin:
         pairs = likely_pairs(self.get_queryset(request).order_by())
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Likely duplicate {self.opts.verbose_name_plural}",
+            "title": _("Likely duplicate %(records)s")
+            % {"records": self.opts.verbose_name_plural},
             "opts": self.opts,
             "pairs": pairs,
             "can_merge": self.has_change_permission(request),

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TransferConfig(AppConfig):
@@ -11,4 +12,4 @@ class TransferConfig(AppConfig):
 
     name = "crm.transfer"
     label = "transfer"
-    verbose_name = "Imports and duplicates"
+    verbose_name = _("Imports and duplicates")

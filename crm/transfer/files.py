@@ -9,6 +9,7 @@ import io
 import zipfile
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -34,12 +35,14 @@ def read_table(name, data):
             f"{limit / 1_000_000:.0f} MB. Split it into smaller files."
         )
     if not data.strip():
-        raise ImportFileError("The file is empty.")
+        raise ImportFileError(_("The file is empty."))
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if data.startswith(XLSX_MAGIC):
         table = _read_xlsx(data)
     elif extension in ("xlsx", "xls", "xlsm") or b"\x00" in data[:4096]:
-        raise ImportFileError("This is not a CSV or XLSX file: save it as one of them.")
+        raise ImportFileError(
+            _("This is not a CSV or XLSX file: save it as one of them.")
+        )
     elif extension not in ("csv", "txt", ""):
         raise ImportFileError(
             f"A .{extension} file cannot be read: give a CSV or XLSX file."
@@ -49,7 +52,7 @@ def read_table(name, data):
     header = next(table, None)
     if header is None or not any(str(cell).strip() for cell in header):
         raise ImportFileError(
-            "The file is empty: the first row should name the columns."
+            _("The file is empty: the first row should name the columns.")
         )
     return [str(cell).strip() for cell in header], table
 
@@ -63,7 +66,7 @@ def _read_csv(data):
             continue
     else:
         raise ImportFileError(
-            "The file's text encoding is not UTF-8 or GBK: save it as CSV UTF-8."
+            _("The file's text encoding is not UTF-8 or GBK: save it as CSV UTF-8.")
         )
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
@@ -89,7 +92,7 @@ def _read_xlsx(data):
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
         raise ImportFileError(
-            "This XLSX file cannot be opened: is it damaged?"
+            _("This XLSX file cannot be opened: is it damaged?")
         ) from None
     sheet = workbook.worksheets[0]
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from crm.transfer import cells
@@ -37,6 +38,7 @@ NEW, UPDATE, UNCHANGED, DUPLICATE, ERROR = (
     "duplicate",
     "error",
 )
+
 WRITTEN = (NEW, UPDATE)
 PREVIEW_KEPT_FOR = datetime.timedelta(days=1)
 # Rows read, looked up and checked together: a few queries per chunk, not per row.
@@ -256,7 +258,7 @@ def preview_chunks(resource_name, name, data, user, validate=True, compare=True)
         empty = False
         yield rows
     if empty:
-        raise ImportFileError("The file has a header but no rows.")
+        raise ImportFileError(_("The file has a header but no rows."))
 
 
 def _chunks(numbered_rows):
@@ -296,7 +298,7 @@ def preview_chunk(resource, cells_by_row, resolve, user, validate, compare=True)
         values_by_row.append((cells.text(cells_by_column.get("id", "")), values))
     existing_by_row = resource.find_existing_many(values_by_row, user)
     checked = []
-    for row, (_, values), existing in zip(
+    for row, (_number, values), existing in zip(
         rows, values_by_row, existing_by_row, strict=True
     ):
         if isinstance(existing, ValueError):

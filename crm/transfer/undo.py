@@ -4,6 +4,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from crm.core.changes import many_to_many_fields
 from crm.core.deletion import DependentRecordsExist
@@ -50,7 +51,7 @@ def undo_batch(*, batch, user=None):
                 problems.append(problem)
         if problems:
             raise ValidationError(
-                ["Nothing was undone: records changed after the import.", *problems]
+                [_("Nothing was undone: records changed after the import."), *problems]
             )
         for record in records:
             model = apps.get_model(record.model)

@@ -81,21 +81,29 @@ def indexes_in_plan(sql, *settings):
 
 
 SEARCHES = [
-    # The investor search: its name and description, and its people's.
+    # The investor search: its name, aliases and description, and its people's
+    # names in both orders ("Wei Wang", 王伟).
     (
         "/api/v1/investors/?search=harbour",
         "investors_investor",
         {
             "investor_name_trgm",
+            "investor_aliases_trgm",
             "investor_description_trgm",
             "contact_full_name_trgm",
+            "contact_family_first_name_trgm",
             "contact_email_trgm",
         },
     ),
     (
         "/api/v1/contacts/?search=wang",
         "investors_contact",
-        {"contact_full_name_trgm", "contact_email_trgm", "contact_title_trgm"},
+        {
+            "contact_full_name_trgm",
+            "contact_family_first_name_trgm",
+            "contact_email_trgm",
+            "contact_title_trgm",
+        },
     ),
     (
         "/api/v1/companies/?search=face",
@@ -239,7 +247,7 @@ def test_a_stakes_page_deep_in_the_default_order_starts_its_scan_at_the_cursor(a
     ), sql
 
 
-def test_the_investor_admin_search_can_use_the_name_and_city_trigram_indexes(
+def test_the_investor_admin_search_can_use_the_name_alias_and_city_trigram_indexes(
     client, superuser, records
 ):
     client.force_login(superuser)
@@ -248,9 +256,11 @@ def test_the_investor_admin_search_can_use_the_name_and_city_trigram_indexes(
         client, "/admin/investors/investor/?q=harbour", "investors_investor"
     )
 
-    assert {"investor_name_trgm", "investor_city_trgm"} <= indexes_in_plan(
-        sql, "enable_indexscan"
-    )
+    assert {
+        "investor_name_trgm",
+        "investor_aliases_trgm",
+        "investor_city_trgm",
+    } <= indexes_in_plan(sql, "enable_indexscan")
 
 
 def test_a_superusers_investors_by_total_stake_are_read_from_the_all_stakes_index(

@@ -12,6 +12,8 @@ from crm.demo import data
 from crm.investors.models import Contact
 from crm.notes.models import DealNote, Interaction
 from crm.portfolio.models import Company, FundingRound, Stake
+from crm.search.search import search
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -160,6 +162,19 @@ def test_megvii_is_found_by_its_alias(seeded):
     assert [company.name for company in Company.objects.matching("face++")] == [
         "Megvii"
     ]
+
+
+def test_chinese_names_read_family_name_first_and_are_found(seeded):
+    viewer = UserFactory(is_superuser=True, is_staff=True)
+
+    found = {
+        kind.name: [result.title for result in results]
+        for text in ("王军", "阿里巴巴")
+        for kind, results in search(viewer, text).items()
+    }
+
+    assert str(Contact.objects.get(email="jun.wang@alibaba.example.com")) == "王军"
+    assert found == {"contact": ["王军"], "investor": ["Alibaba Group"]}
 
 
 def test_computer_vision_sits_under_artificial_intelligence(seeded):

@@ -18,6 +18,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.http import Http404
 from django.utils.http import parse_etags, quote_etag
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, status
@@ -30,7 +31,7 @@ CONDITIONAL_WRITES = {"update", "partial_update", "destroy"}
 
 class PreconditionFailed(exceptions.APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_detail = (
+    default_detail = _(
         "The record has changed since the version named in If-Match; nothing was "
         "changed. Fetch it again, reapply your change and send its new ETag."
     )
@@ -113,22 +114,24 @@ ETAG_HEADER = OpenApiParameter(
     "ETag",
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
-    description="The record's version; send it back in `If-Match` when writing.",
+    description=_("The record's version; send it back in `If-Match` when writing."),
     response=[200, 201],
 )
 IF_MATCH = OpenApiParameter(
     "If-Match",
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
-    description="Apply the change only if the record is still at this version: "
-    'its `ETag` (e.g. `"3f2a..."`), several separated by commas, or `*`. '
-    "Otherwise 412 and nothing changes. Clients should send it.",
+    description=_(
+        "Apply the change only if the record is still at this version: "
+        'its `ETag` (e.g. `"3f2a..."`), several separated by commas, or `*`. '
+        "Otherwise 412 and nothing changes. Clients should send it."
+    ),
 )
 IF_NONE_MATCH = OpenApiParameter(
     "If-None-Match",
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
-    description="A 304 without a body if the record is still at this version.",
+    description=_("A 304 without a body if the record is still at this version."),
 )
 NOT_MODIFIED = {
     "description": "The record is still at the version named in `If-None-Match`.",

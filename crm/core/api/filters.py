@@ -11,6 +11,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import F, Func, Subquery
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_filters import rest_framework as filters
 from rest_framework.exceptions import ValidationError
@@ -109,7 +110,9 @@ class StrictBooleanField(forms.NullBooleanField):
         try:
             return self.values[str(value).lower()]
         except KeyError:
-            raise forms.ValidationError("Use true or false.", code="invalid") from None
+            raise forms.ValidationError(
+                _("Use true or false."), code="invalid"
+            ) from None
 
 
 class StrictBooleanFilter(django_filters.BooleanFilter):
@@ -126,7 +129,7 @@ class SectorSlugsField(django_filters.fields.BaseCSVField, forms.CharField):
             return slugs
         if not all(slugs):
             raise forms.ValidationError(
-                "Give sector slugs separated by commas.", code="invalid"
+                _("Give sector slugs separated by commas."), code="invalid"
             )
         return list(dict.fromkeys(slugs))
 
@@ -178,7 +181,7 @@ class StableOrderingFilter(filters.OrderingFilter):
         if not all(value):
             # An empty entry ("name,,") is not a field: a 400 as SectorFilter's.
             raise ValidationError(
-                {self.field_name: ["Give field names separated by commas."]}
+                {self.field_name: [_("Give field names separated by commas.")]}
             )
         expressions = []
         for param in value:
@@ -221,7 +224,7 @@ class CRMFilterSet(filters.FilterSet):
     updated_after = IsoDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gte",
-        help_text="Only records changed at or after this ISO 8601 date-time.",
+        help_text=_("Only records changed at or after this ISO 8601 date-time."),
     )
     ordering = ordering_filter()
 
@@ -259,10 +262,10 @@ class SectorFilterSet(CRMFilterSet):
     parent = filters.CharFilter(
         field_name="parent__slug",
         lookup_expr="exact",
-        help_text="Slug of the parent sector: its direct sub-sectors.",
+        help_text=_("Slug of the parent sector: its direct sub-sectors."),
     )
     search = filters.CharFilter(
-        field_name="name", lookup_expr="icontains", help_text="Part of the name."
+        field_name="name", lookup_expr="icontains", help_text=_("Part of the name.")
     )
 
     class Meta:

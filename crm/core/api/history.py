@@ -6,6 +6,7 @@ its history needs the resource's view permission and is a 404 wherever the
 record is (hidden behind an ethical wall, or deleted).
 """
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -17,15 +18,17 @@ from crm.core.history_visibility import visible_entries
 
 
 class FieldChangeSerializer(serializers.Serializer):
-    field = serializers.CharField(help_text="The field's name, as in the resource.")
+    field = serializers.CharField(help_text=_("The field's name, as in the resource."))
     old = serializers.JSONField(
         allow_null=True,
-        help_text="The value before (null for a creation). Written as the "
-        "resource writes it (decimals as strings, dates ISO 8601); relations "
-        "and many-to-many sets as ids; a record you may not see as null.",
+        help_text=_(
+            "The value before (null for a creation). Written as the "
+            "resource writes it (decimals as strings, dates ISO 8601); relations "
+            "and many-to-many sets as ids; a record you may not see as null."
+        ),
     )
     new = serializers.JSONField(
-        allow_null=True, help_text="The value after (null for a deletion)."
+        allow_null=True, help_text=_("The value after (null for a deletion).")
     )
 
 
@@ -33,20 +36,24 @@ class HistoryEntrySerializer(serializers.Serializer):
     changed_at = serializers.DateTimeField()
     changed_by = serializers.IntegerField(
         allow_null=True,
-        help_text="The id of the user who made the change; null for changes "
-        "made by commands.",
+        help_text=_(
+            "The id of the user who made the change; null for changes made by commands."
+        ),
     )
     change = serializers.ChoiceField(choices=["created", "updated", "deleted"])
     reason = serializers.CharField(
         allow_null=True,
-        help_text='Why, when the CRM knows: "Restored" for a record brought '
-        'back from the recently deleted, "Sector “...” deleted" for a change '
-        "that deleting another record made.",
+        help_text=_(
+            'Why, when the CRM knows: "Restored" for a record brought '
+            'back from the recently deleted, "Sector “...” deleted" for a change '
+            "that deleting another record made."
+        ),
     )
     changes = FieldChangeSerializer(
         many=True,
-        help_text="Each changed field, by name; every field for a creation "
-        "or a deletion.",
+        help_text=_(
+            "Each changed field, by name; every field for a creation or a deletion."
+        ),
     )
 
 
@@ -63,8 +70,10 @@ class RecordHistoryMixin:
 
     @extend_schema(
         summary="The record's history",
-        description="Every change to the record, newest first: when, by "
-        "whom, and each field's old and new value.",
+        description=_(
+            "Every change to the record, newest first: when, by "
+            "whom, and each field's old and new value."
+        ),
         responses=HistoryEntrySerializer(many=True),
     )
     # Numbered pages whatever the resource's list uses: a page is compared

@@ -25,6 +25,7 @@ from django.db.models.fields.tuple_lookups import (
     TupleGreaterThan,
     TupleLessThan,
 )
+from django.utils.translation import gettext_lazy as _
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 from rest_framework.utils.urls import replace_query_param
@@ -325,23 +326,25 @@ class KeysetPagination(pagination.CursorPagination):
             payload = json.loads(text)
             ordering, position, reverse = payload["o"], payload["p"], payload["r"]
         except (binascii.Error, ValueError, TypeError, KeyError, RecursionError):
-            raise self._invalid("This is not a cursor of this list.") from None
+            raise self._invalid(_("This is not a cursor of this list.")) from None
         if ordering != [column.name for column in self.columns]:
             raise self._invalid(
-                "This cursor was made for another ordering: start again from "
-                "the first page."
+                _(
+                    "This cursor was made for another ordering: start again from "
+                    "the first page."
+                )
             )
         if not isinstance(reverse, bool) or not isinstance(position, list):
-            raise self._invalid("This is not a cursor of this list.")
+            raise self._invalid(_("This is not a cursor of this list."))
         if len(position) != len(self.columns):
-            raise self._invalid("This is not a cursor of this list.")
+            raise self._invalid(_("This is not a cursor of this list."))
         try:
             values = [
                 column.decode(value)
                 for column, value in zip(self.columns, position, strict=True)
             ]
         except ValueError:
-            raise self._invalid("This is not a cursor of this list.") from None
+            raise self._invalid(_("This is not a cursor of this list.")) from None
         return Cursor(position, values, reverse)
 
     def get_paginated_response_schema(self, schema):

@@ -2,6 +2,7 @@
 
 import re
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
@@ -23,11 +24,13 @@ class JSONParser(parsers.JSONParser):
         try:
             data = super().parse(stream, media_type, parser_context)
         except RecursionError:
-            raise ParseError("JSON parse error - nested too deeply.") from None
+            raise ParseError(_("JSON parse error - nested too deeply.")) from None
         if any(LONE_SURROGATE.search(text) for text in _strings(data)):
             raise ParseError(
-                "JSON parse error - a string holds a lone surrogate "
-                "(\\ud800-\\udfff), which is not Unicode text."
+                _(
+                    "JSON parse error - a string holds a lone surrogate "
+                    "(\\ud800-\\udfff), which is not Unicode text."
+                )
             )
         return data
 

@@ -1,5 +1,6 @@
 """The base of every CRM serializer: writes go through the model's validation."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
@@ -111,7 +112,7 @@ class SectorSerializer(ValidatedModelSerializer):
         queryset=Sector.objects.all(),
         allow_null=True,
         required=False,
-        help_text="Slug of the broader sector.",
+        help_text=_("Slug of the broader sector."),
     )
 
     class Meta:

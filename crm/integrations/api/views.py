@@ -1,5 +1,6 @@
 """`GET /api/v1/changes/`: every create, update and delete in commit order."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, permissions, status
@@ -38,16 +39,19 @@ class ChangesView(StrictQueryParametersMixin, APIView):
             OpenApiParameter(
                 "after",
                 OpenApiTypes.INT,
-                description="The cursor of the last change applied; 0 (the "
-                "default) for the start.",
+                description=_(
+                    "The cursor of the last change applied; 0 (the "
+                    "default) for the start."
+                ),
             ),
             OpenApiParameter(
                 "resource",
                 {"type": "array", "items": {"type": "string"}},
                 explode=False,
-                description="Resources, any of: comma-separated (e.g. "
-                "investors,stakes) or the parameter repeated; every one you may "
-                "read by default.",
+                description=_(
+                    "Resources, any of: comma-separated (e.g. investors,stakes) "
+                    "or the parameter repeated; every one you may read by default."
+                ),
             ),
             OpenApiParameter(
                 "limit",
@@ -59,8 +63,10 @@ class ChangesView(StrictQueryParametersMixin, APIView):
         responses={
             200: ChangesPageSerializer,
             410: OpenApiResponse(
-                description="Changes after this cursor were purged: read the "
-                "lists again, then follow the feed from `latest_cursor`."
+                description=_(
+                    "Changes after this cursor were purged: read the "
+                    "lists again, then follow the feed from `latest_cursor`."
+                )
             ),
         },
     )

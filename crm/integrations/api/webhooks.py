@@ -1,6 +1,7 @@
 """`/api/v1/webhooks/`: subscriptions, their secret, deliveries and replays."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -16,12 +17,14 @@ class WebhookEndpointSerializer(serializers.ModelSerializer):
     events = serializers.ListField(
         child=serializers.CharField(),
         min_length=1,
-        help_text='Event types such as "investor.created", "stake.*", or "*".',
+        help_text=_('Event types such as "investor.created", "stake.*", or "*".'),
     )
     filters = serializers.DictField(
         required=False,
-        help_text='Field values a record must have to be sent, e.g. {"country": '
-        '["CN", "HK"]} or {"sector": ["computer-vision"]}; deletions always are.',
+        help_text=_(
+            'Field values a record must have to be sent, e.g. {"country": '
+            '["CN", "HK"]} or {"sector": ["computer-vision"]}; deletions always are.'
+        ),
     )
 
     class Meta:
@@ -76,8 +79,10 @@ class WebhookEndpointSerializer(serializers.ModelSerializer):
 class WebhookEndpointCreatedSerializer(WebhookEndpointSerializer):
     secret = serializers.CharField(
         read_only=True,
-        help_text="The signing secret (Standard Webhooks, whsec_...): shown "
-        "only in this response.",
+        help_text=_(
+            "The signing secret (Standard Webhooks, whsec_...): shown "
+            "only in this response."
+        ),
     )
 
     class Meta(WebhookEndpointSerializer.Meta):
@@ -85,15 +90,15 @@ class WebhookEndpointCreatedSerializer(WebhookEndpointSerializer):
 
 
 class SecretSerializer(serializers.Serializer):
-    secret = serializers.CharField(help_text="The new signing secret, shown once.")
+    secret = serializers.CharField(help_text=_("The new signing secret, shown once."))
     previous_secret_expires_at = serializers.DateTimeField(
-        help_text="Until then the previous secret signs too."
+        help_text=_("Until then the previous secret signs too.")
     )
 
 
 class ReplaySerializer(serializers.Serializer):
     delivery = serializers.IntegerField(
-        help_text="The id of the delivery to send again (from deliveries/)."
+        help_text=_("The id of the delivery to send again (from deliveries/).")
     )
 
 

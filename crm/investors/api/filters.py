@@ -1,7 +1,7 @@
 """Query parameters of the investor and contact lists."""
 
-from django.db.models import Q, Value
-from django.db.models.functions import Concat
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from django_filters.constants import EMPTY_VALUES
 
@@ -18,6 +18,19 @@ from crm.core.api.filters import (
     ordering_filter,
 )
 from crm.investors.models import Contact, Investor
+from crm.investors.names import name_expressions
+
+
+def _names():
+    """A person's name in both orders: "Oliver Grant" and 王军 (crm.investors.names)."""
+    return {
+        f"full_name_{number}": expression
+        for number, expression in enumerate(name_expressions())
+    }
+
+
+def _any_name_contains(value):
+    return Q(full_name_0__icontains=value) | Q(full_name_1__icontains=value)
 
 
 def _stake_statuses():
@@ -54,53 +67,68 @@ class InvestorFilterSet(ExternalIdFilterSet):
     sector = SectorFilter(
         field_name="sectors",
         lookup_expr="in",
-        help_text="The investor's declared focus sectors (slugs, any of); a sector "
-        "includes its sub-sectors. For what it holds, see portfolio_sector.",
+        help_text=_(
+            "The investor's declared focus sectors (slugs, any of); a sector "
+            "includes its sub-sectors. For what it holds, see portfolio_sector."
+        ),
     )
     portfolio_sector = SectorFilter(
         method="filter_holding",
-        help_text="Invests in: has a held stake (or one of stake_status) in a "
-        "company of one of these sectors (slugs, any of) or their sub-sectors. "
-        "With stake_min, stake_max or stake_status, the same stake meets them all.",
+        help_text=_(
+            "Invests in: has a held stake (or one of stake_status) in a "
+            "company of one of these sectors (slugs, any of) or their sub-sectors. "
+            "With stake_min, stake_max or stake_status, the same stake meets them all."
+        ),
     )
-    country = country_filter(help_text="HQ country: ISO 3166-1 alpha-2 codes, any of.")
+    country = country_filter(
+        help_text=_("HQ country: ISO 3166-1 alpha-2 codes, any of.")
+    )
     kind = choices_filter("kind", Investor.Kind.choices, "Investor kinds, any of.")
     stake_min = filters.NumberFilter(
         method="filter_holding",
-        help_text="Has a held stake (committed or closed; or one of stake_status) "
-        "of at least this many USD, meeting portfolio_sector and stake_max too.",
+        help_text=_(
+            "Has a held stake (committed or closed; or one of stake_status) "
+            "of at least this many USD, meeting portfolio_sector and stake_max too."
+        ),
     )
     stake_max = filters.NumberFilter(
         method="filter_holding",
-        help_text="Has a held stake (committed or closed; or one of stake_status) "
-        "of at most this many USD, meeting portfolio_sector and stake_min too.",
+        help_text=_(
+            "Has a held stake (committed or closed; or one of stake_status) "
+            "of at most this many USD, meeting portfolio_sector and stake_min too."
+        ),
     )
     stake_status = ChoiceInFilter(
         method="filter_holding",
         choices=_stake_statuses(),
-        help_text="Stake statuses, any of: the stakes that stake_min, stake_max and "
-        "portfolio_sector look at instead of held ones; alone, investors with at "
-        "least one stake in these statuses.",
+        help_text=_(
+            "Stake statuses, any of: the stakes that stake_min, stake_max and "
+            "portfolio_sector look at instead of held ones; alone, investors with at "
+            "least one stake in these statuses."
+        ),
     )
     total_stake_min = filters.NumberFilter(
         field_name="total_stake_usd",
         lookup_expr="gte",
         method="filter_total_stake_min",
-        help_text="total_stake_usd is at least this many USD.",
+        help_text=_("total_stake_usd is at least this many USD."),
     )
     total_stake_max = filters.NumberFilter(
         field_name="total_stake_usd",
         lookup_expr="lte",
-        help_text="total_stake_usd is at most this many USD.",
+        help_text=_("total_stake_usd is at most this many USD."),
     )
     company = StakeExistsInFilter(
         field_name="stakes__company",
         lookup_expr="in",
-        help_text="Company ids, any of: has a stake (any status) in one of them.",
+        help_text=_("Company ids, any of: has a stake (any status) in one of them."),
     )
     search = filters.CharFilter(
         method="filter_search",
-        help_text="Part of the name or description, or of a contact's name or email.",
+        help_text=_(
+            "Part of the name, an alias or the description, or of a "
+            "contact's name or email."
+        ),
     )
     ordering = ordering_filter(
         "name",
@@ -115,10 +143,12 @@ class InvestorFilterSet(ExternalIdFilterSet):
     )
     going_cold = StrictBooleanFilter(
         method="filter_going_cold",
-        help_text="true: investors you own that have a contact cadence "
-        "(contact_cadence_days) and were not contacted within it, or never, "
-        "the longest silent first unless `ordering` says otherwise; false: "
-        "every other investor.",
+        help_text=_(
+            "true: investors you own that have a contact cadence "
+            "(contact_cadence_days) and were not contacted within it, or never, "
+            "the longest silent first unless `ordering` says otherwise; false: "
+            "every other investor."
+        ),
     )
 
     class Meta:
@@ -158,13 +188,13 @@ class InvestorFilterSet(ExternalIdFilterSet):
         # the query. An OR across the investor's columns and its people would
         # test every investor.
         named = Investor.objects.filter(
-            Q(name__icontains=value) | Q(description__icontains=value)
+            Q(name__icontains=value)
+            | Q(aliases__icontains=value)
+            | Q(description__icontains=value)
         ).values("pk")
         people = (
-            Contact.objects.alias(
-                full_name=Concat("first_name", Value(" "), "last_name")
-            )
-            .filter(Q(full_name__icontains=value) | Q(email__icontains=value))
+            Contact.objects.alias(**_names())
+            .filter(_any_name_contains(value) | Q(email__icontains=value))
             .values("investor_id")
         )
         # No ORDER BY in either side: SQLite refuses one inside a UNION.
@@ -185,7 +215,7 @@ class ContactFilterSet(ExternalIdFilterSet):
     investor = ids_filter("investor", "Investor ids, any of.")
     search = filters.CharFilter(
         method="filter_search",
-        help_text="Part of the first or last name (or both), email or title.",
+        help_text=_("Part of the first or last name (or both), email or title."),
     )
 
     class Meta:
@@ -193,10 +223,8 @@ class ContactFilterSet(ExternalIdFilterSet):
         fields = []
 
     def filter_search(self, queryset, name, value):
-        return queryset.alias(
-            full_name=Concat("first_name", Value(" "), "last_name")
-        ).filter(
-            Q(full_name__icontains=value)
+        return queryset.alias(**_names()).filter(
+            _any_name_contains(value)
             | Q(email__icontains=value)
             | Q(title__icontains=value)
         )

@@ -1,5 +1,6 @@
 """Investors with their derived figures, and the people who work there."""
 
+from django.utils.translation import gettext_lazy as _
 from django_countries.serializers import CountryFieldMixin
 from rest_framework import serializers
 
@@ -17,35 +18,41 @@ class InvestorSerializer(CountryFieldMixin, ValidatedModelSerializer):
         # Blank entries reach the model's rule (validate_aliases), as companies' do.
         child=serializers.CharField(allow_blank=True),
         required=False,
-        help_text="Other names the investor goes by, e.g. investors merged into it.",
+        help_text=_("Other names the investor goes by, e.g. investors merged into it."),
     )
     sectors = SlugRelatedField(
         slug_field="slug",
         queryset=Sector.objects.all(),
         many=True,
         required=False,
-        help_text="Slugs of the focus sectors.",
+        help_text=_("Slugs of the focus sectors."),
     )
     # Derived from stakes and the contact log by Investor.objects.with_figures().
     total_stake_usd = money_field(
-        help_text="Sum of the investor's held stakes (committed and closed) in USD."
+        help_text=_("Sum of the investor's held stakes (committed and closed) in USD.")
     )
     largest_stake_usd = money_field(
         allow_null=True,
-        help_text="The largest held stake (committed or closed) in USD; null without one.",
+        help_text=_(
+            "The largest held stake (committed or closed) in USD; null without one."
+        ),
     )
     portfolio_count = serializers.IntegerField(
         read_only=True,
-        help_text="Number of distinct companies in which the investor holds a stake "
-        "(committed or closed).",
+        help_text=_(
+            "Number of distinct companies in which the investor holds a stake "
+            "(committed or closed)."
+        ),
     )
     pipeline_usd = money_field(
-        help_text="Pipeline, not held: sum of the stakes still prospects or in talks, in USD."
+        help_text=_(
+            "Pipeline, not held: sum of the stakes still prospects or in talks, in USD."
+        )
     )
     last_interaction_at = serializers.DateTimeField(
         read_only=True,
         allow_null=True,
-        help_text="When the latest logged interaction took place.",
+        help_text=_("When the latest logged interaction took place."),
     )
 
     class Meta:

@@ -1,6 +1,7 @@
 """Query parameters of the contact log and deal notes."""
 
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
 from crm.core.api.filters import (
@@ -23,7 +24,9 @@ class InteractionFilterSet(ExternalIdFilterSet):
         field_name="contacts__id",
         lookup_expr="in",
         method="filter_contact",
-        help_text="Contact ids: interactions where any of these people were present.",
+        help_text=_(
+            "Contact ids: interactions where any of these people were present."
+        ),
     )
     kind = choices_filter(
         "kind", Interaction.Kind.choices, "Kinds, any of (e.g. call,meeting)."
@@ -32,23 +35,25 @@ class InteractionFilterSet(ExternalIdFilterSet):
     occurred_after = IsoDateTimeFilter(
         field_name="occurred_at",
         lookup_expr="gte",
-        help_text="Occurred at or after this ISO 8601 date-time.",
+        help_text=_("Occurred at or after this ISO 8601 date-time."),
     )
     occurred_before = IsoDateTimeFilter(
         field_name="occurred_at",
         lookup_expr="lte",
-        help_text="Occurred at or before this ISO 8601 date-time.",
+        help_text=_("Occurred at or before this ISO 8601 date-time."),
     )
     follow_up_due = StrictBooleanFilter(
         field_name="follow_up_on",
         method="filter_follow_up_due",
-        help_text="true: a follow-up dated today or earlier and not done yet; "
-        "false: every other interaction.",
+        help_text=_(
+            "true: a follow-up dated today or earlier and not done yet; "
+            "false: every other interaction."
+        ),
     )
     search = filters.CharFilter(
         field_name="summary",
         method="filter_search",
-        help_text="Part of the summary or the details, case-insensitive.",
+        help_text=_("Part of the summary or the details, case-insensitive."),
     )
     ordering = ordering_filter("occurred_at")
 
@@ -81,12 +86,12 @@ class DealNoteFilterSet(ExternalIdFilterSet):
     pinned = StrictBooleanFilter(
         field_name="pinned",
         lookup_expr="exact",
-        help_text="true: pinned notes only; false: the others.",
+        help_text=_("true: pinned notes only; false: the others."),
     )
     search = filters.CharFilter(
         field_name="title",
         method="filter_search",
-        help_text="Part of the title or the body, case-insensitive.",
+        help_text=_("Part of the title or the body, case-insensitive."),
     )
 
     class Meta:

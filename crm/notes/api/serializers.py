@@ -1,5 +1,6 @@
 """The contact log and deal notes as JSON; writes go through crm.notes.services."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from crm.core.api.serializers import ValidatedModelSerializer
@@ -17,8 +18,10 @@ class InteractionSerializer(ValidatedModelSerializer):
         many=True,
         queryset=Contact.objects.all(),
         required=False,
-        help_text="Ids of the people present; each must work at the investor. "
-        "Left out of an update: the people present are unchanged.",
+        help_text=_(
+            "Ids of the people present; each must work at the investor. "
+            "Left out of an update: the people present are unchanged."
+        ),
     )
 
     class Meta:

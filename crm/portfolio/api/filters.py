@@ -1,5 +1,6 @@
 """Query parameters of the companies, rounds and stakes lists (amounts in USD)."""
 
+from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
 from crm.core.api.filters import (
@@ -38,7 +39,7 @@ class CompanyFilterSet(ExternalIdFilterSet):
     investor = NumberInFilter(
         field_name="stakes__investor",
         method="filter_investor",
-        help_text="Investor ids, any of: companies with a stake from one of them.",
+        help_text=_("Investor ids, any of: companies with a stake from one of them."),
     )
     valuation_min = usd_filter(
         "latest_valuation_usd", "gte", "Latest valuation of at least this many USD."
@@ -49,7 +50,7 @@ class CompanyFilterSet(ExternalIdFilterSet):
     search = filters.CharFilter(
         field_name="name",
         method="filter_search",
-        help_text="Part of the name or of one of the aliases, any case.",
+        help_text=_("Part of the name or of one of the aliases, any case."),
     )
     ordering = ordering_filter(
         "name",
@@ -113,7 +114,7 @@ class StakeFilterSet(ExternalIdFilterSet):
     is_lead = StrictBooleanFilter(
         field_name="is_lead",
         lookup_expr="exact",
-        help_text="true: only lead investors' stakes; false: only the others.",
+        help_text=_("true: only lead investors' stakes; false: only the others."),
     )
     sector = sector_filter(
         "Sector slugs of the company, any of; each includes its sub-sectors."

@@ -1,5 +1,6 @@
 """Companies, funding rounds and stakes as the API reads and writes them."""
 
+from django.utils.translation import gettext_lazy as _
 from django_countries.serializers import CountryFieldMixin
 from rest_framework import serializers
 
@@ -21,23 +22,27 @@ class CompanySerializer(CountryFieldMixin, ValidatedModelSerializer):
         # (validate_aliases) reports them, in one message on `aliases`.
         child=serializers.CharField(allow_blank=True),
         required=False,
-        help_text='Other names the company goes by, e.g. ["Face++"] for Megvii.',
+        help_text=_('Other names the company goes by, e.g. ["Face++"] for Megvii.'),
     )
     sector = SlugRelatedField(
         slug_field="slug",
         queryset=Sector.objects.all(),
         allow_null=True,
         required=False,
-        help_text="Slug of the company's sector.",
+        help_text=_("Slug of the company's sector."),
     )
     total_raised_usd = money_field(
-        help_text="Sum of raised_usd over the rounds not cancelled (a round's "
-        "raised amount, or what its committed and closed stakes hold)."
+        help_text=_(
+            "Sum of raised_usd over the rounds not cancelled (a round's "
+            "raised amount, or what its committed and closed stakes hold)."
+        )
     )
     latest_valuation_usd = money_field(
         allow_null=True,
-        help_text="Post-money valuation (USD) of the latest announced round "
-        "not cancelled that has one.",
+        help_text=_(
+            "Post-money valuation (USD) of the latest announced round "
+            "not cancelled that has one."
+        ),
     )
 
     class Meta:
@@ -145,7 +150,7 @@ class StakeSerializer(ValidatedModelSerializer):
     """An investor's stake in a company, optionally through one of its rounds."""
 
     amount_usd = money_field(
-        allow_null=True, help_text="The amount in US dollars at the rate of as_of."
+        allow_null=True, help_text=_("The amount in US dollars at the rate of as_of.")
     )
     fx_rate_date = fx_rate_date_field("as_of")
 

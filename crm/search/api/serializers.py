@@ -1,5 +1,6 @@
 """The search's query parameters and its typed results."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from crm.search.search import KINDS, KINDS_BY_NAME, MAX_LENGTH, MIN_LENGTH
@@ -11,8 +12,10 @@ class SearchQuerySerializer(serializers.Serializer):
     q = serializers.CharField(
         min_length=MIN_LENGTH,
         max_length=MAX_LENGTH,
-        help_text="The words to find: part of a name, alias, e-mail address, "
-        "website domain, round or note title or body.",
+        help_text=_(
+            "The words to find: part of a name, alias, e-mail address, "
+            "website domain, round or note title or body."
+        ),
     )
     kind = serializers.CharField(
         required=False,
@@ -43,20 +46,22 @@ class SearchQuerySerializer(serializers.Serializer):
 class SearchResultSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(
         choices=[kind.name for kind in KINDS],
-        help_text="What the record is; its API resource is the plural.",
+        help_text=_("What the record is; its API resource is the plural."),
     )
     id = serializers.IntegerField()
-    title = serializers.CharField(help_text="The record's name, as lists show it.")
+    title = serializers.CharField(help_text=_("The record's name, as lists show it."))
     subtitle = serializers.CharField(
-        allow_blank=True, help_text="What tells it apart: where, what, about what."
+        allow_blank=True, help_text=_("What tells it apart: where, what, about what.")
     )
-    url = serializers.URLField(help_text="Its page in the admin.")
-    api_url = serializers.URLField(help_text="The record in this API.")
+    url = serializers.URLField(help_text=_("Its page in the admin."))
+    api_url = serializers.URLField(help_text=_("The record in this API."))
 
 
 class SearchResponseSerializer(serializers.Serializer):
     results = SearchResultSerializer(
         many=True,
-        help_text="Grouped by kind (in the order of `kind`'s list), best matches "
-        "first within each, at most `limit` per kind: a capped list, not pages.",
+        help_text=_(
+            "Grouped by kind (in the order of `kind`'s list), best matches "
+            "first within each, at most `limit` per kind: a capped list, not pages."
+        ),
     )

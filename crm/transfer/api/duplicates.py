@@ -1,6 +1,7 @@
 """Creating a likely duplicate over the API: 409 with the candidates, unless asked to."""
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -39,8 +40,10 @@ class DuplicateCheckMixin:
             OpenApiParameter(
                 ALLOW_DUPLICATE,
                 OpenApiTypes.BOOL,
-                description="Create the record even if it looks like an existing "
-                "one (otherwise 409 with the candidates).",
+                description=_(
+                    "Create the record even if it looks like an existing "
+                    "one (otherwise 409 with the candidates)."
+                ),
             )
         ]
     )

@@ -1,5 +1,6 @@
 """`POST /api/v1/<resource>/<id>/merge/`: merge other records into this one."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -15,13 +16,15 @@ class MergeSerializer(serializers.Serializer):
         # database error.
         child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
         allow_empty=False,
-        help_text="Ids of the records merged into this one (and then deleted).",
+        help_text=_("Ids of the records merged into this one (and then deleted)."),
     )
     keep = serializers.DictField(
         child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
         required=False,
-        help_text="Field name -> id of the record whose value to keep, e.g. "
-        '{"website": 12}; other fields keep the values of this record.',
+        help_text=_(
+            "Field name -> id of the record whose value to keep, e.g. "
+            '{"website": 12}; other fields keep the values of this record.'
+        ),
     )
 
 
@@ -30,10 +33,12 @@ class MergeMixin:
 
     @extend_schema(
         request=MergeSerializer,
-        description="Move every dependant of the records `ids` to this one, keep "
-        "their names as aliases, delete them (restorable) and save this one with "
-        "the values chosen in `keep`, in one transaction. A merge that would "
-        "break a rule is a 400 with the reason; nothing changes.",
+        description=_(
+            "Move every dependant of the records `ids` to this one, keep "
+            "their names as aliases, delete them (restorable) and save this one with "
+            "the values chosen in `keep`, in one transaction. A merge that would "
+            "break a rule is a 400 with the reason; nothing changes."
+        ),
     )
     @action(detail=True, methods=["post"])
     def merge(self, request, pk=None):
