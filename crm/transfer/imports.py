@@ -23,6 +23,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django_countries.fields import CountryField
 
+from crm.portfolio.services import investor_figures_refreshed_once
 from crm.transfer import cells
 from crm.transfer.duplicates import ExistingNames
 from crm.transfer.files import Formula, ImportFileError, read_table
@@ -384,7 +385,8 @@ def import_file(batch, user, skip_errors=False):
                 first = checked[row.number]
                 if first.status not in WRITTEN:
                     row.status = first.status
-            records = _write_chunk(batch, resource, chunk, user)
+            with investor_figures_refreshed_once():
+                records = _write_chunk(batch, resource, chunk, user)
             for row in chunk:
                 if row.errors:  # refused by its save
                     checked[row.number].errors, checked[row.number].status = (
