@@ -378,24 +378,20 @@ def import_file(batch, user, skip_errors=False):
         preview = Preview(batch.resource, resource.columns, list(checked.values()))
         if preview.counts[ERROR] and not skip_errors:
             raise ImportRefused(preview)
-        for chunk in preview_chunks(
-            batch.resource, batch.file_name, data, user, validate=False, compare=False
-        ):
-            for row in chunk:
-                first = checked[row.number]
-                if first.status not in WRITTEN:
-                    row.status = first.status
-            with investor_figures_refreshed_once():
-                records = _write_chunk(batch, resource, chunk, user)
-            for row in chunk:
-                if row.errors:  # refused by its save
-                    checked[row.number].errors, checked[row.number].status = (
-                        row.errors,
-                        ERROR,
-                    )
-            ImportedRecord.objects.bulk_create(records)
-            created += sum(1 for record in records if record.created)
-            updated += sum(1 for record in records if not record.created)
+        # Stake writes leave their investors' figures to one recount at the end.
+        with investor_figures_refreshed_once():
+            for chunk in preview_chunks(
+                batch.resource,
+                batch.file_name,
+                data,
+                user,
+                validate=False,
+                compare=False,
+            ):
+                records = _write_chunk(batch, resource, chunk, checked, user)
+                ImportedRecord.objects.bulk_create(records)
+                created += sum(1 for record in records if record.created)
+                updated += sum(1 for record in records if not record.created)
         if preview.counts[ERROR] and not skip_errors:
             raise ImportRefused(preview)  # leaving the block rolls every row back
         ImportBatch.objects.filter(pk=batch.pk).update(
@@ -411,11 +407,15 @@ def import_file(batch, user, skip_errors=False):
     return preview
 
 
-def _write_chunk(batch, resource, rows, user):
-    """Save a chunk's new and updated rows; the ImportedRecords to keep of them."""
+def _write_chunk(batch, resource, rows, checked, user):
+    """Save a chunk's rows that `checked` (the first pass) found new or updated.
+
+    Returns the ImportedRecords to keep of them; a save's refusal is marked on
+    the row of `checked`.
+    """
     records, created_rows = [], []
     for row in rows:
-        if row.status not in WRITTEN:
+        if checked[row.number].status not in WRITTEN or row.status not in WRITTEN:
             continue
         created = row.instance.pk is None
         row.instance._change_reason = batch.change_reason
@@ -427,10 +427,10 @@ def _write_chunk(batch, resource, rows, user):
             with transaction.atomic():
                 resource.save(row.instance, row.sets, user)
         except ValidationError as error:
-            row.errors_from(error)
+            checked[row.number].errors_from(error)
             continue
         except PermissionDenied as error:
-            row.error(resource.permission_column, str(error))
+            checked[row.number].error(resource.permission_column, str(error))
             continue
         records.append(_imported(batch, resource, row.instance, created))
     create_many(
