@@ -1,16 +1,20 @@
 """Imports: every row of a file previewed, then all written in one transaction, or none.
 
-A preview reads the file (crm.transfer.files), turns each row's cells into
-field values (crm.transfer.cells; relations by natural keys, walls applied),
-finds the record it updates if any, and validates the result with the
-model's own rules (`full_clean`, as the write path does) without writing.
-Each row is "new", "update" (with the fields that change), "unchanged",
-"duplicate" (of an earlier row of the file, or of a similar record:
-crm.transfer.duplicates) or "error" (column and reason).
+A preview reads the file (crm.transfer.files) in chunks of rows, turns each
+row's cells into field values (crm.transfer.cells; relations by natural keys,
+walls applied), finds the record it updates if any, and validates the result
+with the model's own rules (crm.core.constraints.validate_record: `full_clean`
+with the CheckConstraints evaluated in Python, the unique names checked for
+the chunk at once) without writing. Each row is "new", "update" (with the
+fields that change), "unchanged", "duplicate" (of an earlier row of the
+file, or of a similar record: crm.transfer.duplicates) or "error" (column
+and reason). The lookups are made for a chunk, not per row.
 
-Confirming builds the same preview inside a transaction and saves each new
-and updated row through the resource's save function (the write path shared
-with the admin and the API), stamping its history entry with the batch; any
+Confirming checks the file again inside a transaction, then saves each new
+and updated row: new records of the kinds `record_save` writes in bulk with
+their history and changes-feed entries (crm.transfer.writes.create_many),
+the others through the resource's save function (the write path shared with
+the admin and the API); each history entry is stamped with the batch; any
 error rolls everything back. Empty cells and absent columns leave a value as
 it is.
 """
