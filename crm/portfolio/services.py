@@ -16,6 +16,9 @@ every committed state has the figures a recount gives (`manage.py
 check_figures`).
 """
 
+from contextlib import contextmanager
+
+from asgiref.local import Local
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -26,11 +29,16 @@ from crm.investors.models import Investor
 from crm.portfolio.models import Company, FundingRound, Stake
 from crm.portfolio.walls import forget_rounds_seen
 
+_deferred = Local()
+
 
 def investor_figures_refresh(investor_ids):
     """Recompute the stored stake figures of these investors (crm.investors.models)."""
     ids = {pk for pk in investor_ids if pk is not None}
-    if ids:
+    pending = getattr(_deferred, "ids", None)
+    if pending is not None:
+        pending.update(ids)
+    elif ids:
         Investor.objects.filter(pk__in=ids).refresh_stake_figures()
 
 
@@ -48,6 +56,26 @@ def company_figures_refresh(company_ids):
     ids = {pk for pk in company_ids if pk is not None}
     if ids:
         Company.objects.filter(pk__in=ids).refresh_figures()
+
+
+@contextmanager
+def investor_figures_refreshed_once():
+    """Inside the block, the investors' figures are recomputed once, at its end.
+
+    For many stake writes in one transaction (an import): one recount per
+    investor instead of one per stake, before the transaction commits.
+    """
+    if getattr(_deferred, "ids", None) is not None:
+        yield
+        return
+    with transaction.atomic():
+        _deferred.ids = set()
+        try:
+            yield
+            ids = _deferred.ids
+        finally:
+            _deferred.ids = None
+        investor_figures_refresh(ids)
 
 
 def _lock_rounds(round_ids):

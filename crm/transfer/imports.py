@@ -1,16 +1,20 @@
 """Imports: every row of a file previewed, then all written in one transaction, or none.
 
-A preview reads the file (crm.transfer.files), turns each row's cells into
-field values (crm.transfer.cells; relations by natural keys, walls applied),
-finds the record it updates if any, and validates the result with the
-model's own rules (`full_clean`, as the write path does) without writing.
-Each row is "new", "update" (with the fields that change), "unchanged",
-"duplicate" (of an earlier row of the file, or of a similar record:
-crm.transfer.duplicates) or "error" (column and reason).
+A preview reads the file (crm.transfer.files) in chunks of rows, turns each
+row's cells into field values (crm.transfer.cells; relations by natural keys,
+walls applied), finds the record it updates if any, and validates the result
+with the model's own rules (crm.core.constraints.validate_record: `full_clean`
+with the CheckConstraints evaluated in Python, the unique names checked for
+the chunk at once) without writing. Each row is "new", "update" (with the
+fields that change), "unchanged", "duplicate" (of an earlier row of the
+file, or of a similar record: crm.transfer.duplicates) or "error" (column
+and reason). The lookups are made for a chunk, not per row.
 
-Confirming builds the same preview inside a transaction and saves each new
-and updated row through the resource's save function (the write path shared
-with the admin and the API), stamping its history entry with the batch; any
+Confirming checks the file again inside a transaction, then saves each new
+and updated row: new records of the kinds `record_save` writes in bulk with
+their history and changes-feed entries (crm.transfer.writes.create_many),
+the others through the resource's save function (the write path shared with
+the admin and the API); each history entry is stamped with the batch; any
 error rolls everything back. Empty cells and absent columns leave a value as
 it is.
 """
@@ -24,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from crm.portfolio.services import investor_figures_refreshed_once
 from crm.transfer import cells
 from crm.transfer.duplicates import ExistingNames
 from crm.transfer.files import Formula, ImportFileError, read_table
@@ -379,23 +384,20 @@ def import_file(batch, user, skip_errors=False):
         preview = Preview(batch.resource, resource.columns, list(checked.values()))
         if preview.counts[ERROR] and not skip_errors:
             raise ImportRefused(preview)
-        for chunk in preview_chunks(
-            batch.resource, batch.file_name, data, user, validate=False, compare=False
-        ):
-            for row in chunk:
-                first = checked[row.number]
-                if first.status not in WRITTEN:
-                    row.status = first.status
-            records = _write_chunk(batch, resource, chunk, user)
-            for row in chunk:
-                if row.errors:  # refused by its save
-                    checked[row.number].errors, checked[row.number].status = (
-                        row.errors,
-                        ERROR,
-                    )
-            ImportedRecord.objects.bulk_create(records)
-            created += sum(1 for record in records if record.created)
-            updated += sum(1 for record in records if not record.created)
+        # Stake writes leave their investors' figures to one recount at the end.
+        with investor_figures_refreshed_once():
+            for chunk in preview_chunks(
+                batch.resource,
+                batch.file_name,
+                data,
+                user,
+                validate=False,
+                compare=False,
+            ):
+                records = _write_chunk(batch, resource, chunk, checked, user)
+                ImportedRecord.objects.bulk_create(records)
+                created += sum(1 for record in records if record.created)
+                updated += sum(1 for record in records if not record.created)
         if preview.counts[ERROR] and not skip_errors:
             raise ImportRefused(preview)  # leaving the block rolls every row back
         ImportBatch.objects.filter(pk=batch.pk).update(
@@ -411,11 +413,15 @@ def import_file(batch, user, skip_errors=False):
     return preview
 
 
-def _write_chunk(batch, resource, rows, user):
-    """Save a chunk's new and updated rows; the ImportedRecords to keep of them."""
+def _write_chunk(batch, resource, rows, checked, user):
+    """Save a chunk's rows that `checked` (the first pass) found new or updated.
+
+    Returns the ImportedRecords to keep of them; a save's refusal is marked on
+    the row of `checked`.
+    """
     records, created_rows = [], []
     for row in rows:
-        if row.status not in WRITTEN:
+        if checked[row.number].status not in WRITTEN or row.status not in WRITTEN:
             continue
         created = row.instance.pk is None
         row.instance._change_reason = batch.change_reason
@@ -427,10 +433,10 @@ def _write_chunk(batch, resource, rows, user):
             with transaction.atomic():
                 resource.save(row.instance, row.sets, user)
         except ValidationError as error:
-            row.errors_from(error)
+            checked[row.number].errors_from(error)
             continue
         except PermissionDenied as error:
-            row.error(resource.permission_column, str(error))
+            checked[row.number].error(resource.permission_column, str(error))
             continue
         records.append(_imported(batch, resource, row.instance, created))
     create_many(

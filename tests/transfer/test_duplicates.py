@@ -1,5 +1,6 @@
 import pytest
 
+from crm.integrations.models import ChangeEntry
 from crm.investors.models import Contact, Investor
 from crm.transfer.duplicates import candidates, domain, normalised
 from crm.transfer.imports import preview_file
@@ -79,6 +80,27 @@ def test_the_api_answers_409_with_the_candidates_unless_allowed(api):
         "/api/v1/investors/?allow_duplicate=true", {"name": "ALIBABA GROUP HOLDING"}
     )
     assert allowed.status_code == 201
+
+
+def test_a_409_leaves_no_record_history_or_feed_entry_behind(api):
+    InvestorFactory(name="Alibaba Group")
+    entries = ChangeEntry.objects.count()
+
+    response = api.post("/api/v1/investors/", {"name": "Alibaba Group Holding"})
+
+    assert response.status_code == 409
+    assert not Investor.objects.filter(name="Alibaba Group Holding").exists()
+    assert not Investor.history.filter(name="Alibaba Group Holding").exists()
+    assert ChangeEntry.objects.count() == entries
+
+
+def test_the_same_name_in_other_case_is_a_400_on_the_name_not_a_409(api):
+    InvestorFactory(name="Alibaba Group")
+
+    response = api.post("/api/v1/investors/", {"name": "ALIBABA GROUP"})
+
+    assert response.status_code == 400
+    assert response.json()["name"] == ["An investor with this name already exists."]
 
 
 def test_the_admin_form_warns_with_links_and_creates_when_confirmed(

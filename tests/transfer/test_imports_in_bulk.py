@@ -11,7 +11,12 @@ from crm.investors.models import Investor
 from crm.portfolio.models import FundingRound
 from crm.transfer.imports import ImportRefused, import_file, preview_file, start_batch
 from crm.transfer.undo import undo_batch
-from tests.factories import CompanyFactory, InvestorFactory, SectorFactory
+from tests.factories import (
+    CompanyFactory,
+    FundingRoundFactory,
+    InvestorFactory,
+    SectorFactory,
+)
 from tests.transfer.conftest import csv_file
 
 pytestmark = pytest.mark.django_db
@@ -244,3 +249,74 @@ def test_rows_of_later_chunks_are_not_duplicates_of_what_earlier_chunks_wrote(
         "wei.zhang@alibaba.example",
         "wei@alibaba.example",
     ]
+
+
+def stakes_file(rows):
+    return csv_file(
+        [
+            ["investor", "company", "round", "amount", "currency", "as_of", "status"],
+            *rows,
+        ]
+    )
+
+
+def test_imported_stakes_leave_their_investors_figures_as_a_recount_gives(
+    importer,
+):
+    company = CompanyFactory(name="Megvii")
+    series_c = FundingRoundFactory(company=company, name="Series C")
+    series_d = FundingRoundFactory(company=company, name="Series D")
+    alibaba = InvestorFactory(name="Alibaba Group")
+    hopu = InvestorFactory(name="HOPU Capital")
+    data = stakes_file(
+        [
+            [alibaba.name, "Megvii", series_c.name, "1,000,000", "USD", "2018-05-31", "closed"],
+            [alibaba.name, "Megvii", series_d.name, "3,000,000", "USD", "2019-05-31", "closed"],
+            [hopu.name, "Megvii", series_d.name, "2,000,000", "USD", "2019-05-31", "closed"],
+        ]
+    )  # fmt: skip
+    batch = start_batch("stakes", "stakes.csv", data, importer)
+
+    import_file(batch, importer)
+
+    alibaba.refresh_from_db()
+    hopu.refresh_from_db()
+    assert (
+        alibaba.all_stake_total_usd,
+        alibaba.all_largest_stake_usd,
+        alibaba.all_portfolio_count,
+    ) == (4_000_000, 3_000_000, 1)
+    assert (hopu.all_stake_total_usd, hopu.open_stake_total_usd) == (
+        2_000_000,
+        2_000_000,
+    )
+    recounted = Investor.objects.filter(pk=alibaba.pk)
+    recounted.refresh_stake_figures()
+    assert recounted.get().all_stake_total_usd == alibaba.all_stake_total_usd
+
+
+def test_a_stake_import_recounts_each_investor_once(importer, monkeypatch):
+    company = CompanyFactory(name="Megvii")
+    rounds = [FundingRoundFactory(company=company, name=f"Series {n}") for n in "ABC"]
+    alibaba = InvestorFactory(name="Alibaba Group")
+    recounts = []
+    original = type(Investor.objects.all()).refresh_stake_figures
+
+    def counting(queryset):
+        recounts.append(sorted(queryset.values_list("name", flat=True)))
+        return original(queryset)
+
+    monkeypatch.setattr(type(Investor.objects.all()), "refresh_stake_figures", counting)
+    data = stakes_file(
+        [
+            [alibaba.name, "Megvii", round_.name, "1,000", "USD", "2018-05-31", "closed"]
+            for round_ in rounds
+        ]
+    )  # fmt: skip
+    batch = start_batch("stakes", "stakes.csv", data, importer)
+
+    import_file(batch, importer)
+
+    assert recounts == [["Alibaba Group"]]
+    alibaba.refresh_from_db()
+    assert alibaba.all_stake_total_usd == 3000
