@@ -48,7 +48,8 @@ def round_figures_refresh(round_ids):
     if ids:
         rounds = FundingRound.objects.filter(pk__in=ids)
         rounds.refresh_raised()
-        company_figures_refresh(rounds.values_list("company_id", flat=True))
+        # Their companies found inside the refresh's own statements.
+        Company.objects.filter(pk__in=rounds.values("company_id")).refresh_figures()
 
 
 def company_figures_refresh(company_ids):

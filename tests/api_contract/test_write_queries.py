@@ -52,12 +52,14 @@ def test_posting_a_stake_takes_a_fixed_number_of_queries(
     # investor and round; 17-25. the three CheckConstraints (ownership 0-100,
     # currency code, amount >= 0); 26. INSERT; the figures: 27. SAVEPOINT,
     # 28. the investor locked, 29. UPDATE of its figures, 30. RELEASE;
-    # 31. RELEASE; 32. the stake read back for the response, 33. its history
-    # entry; 34-40. the outbox (crm.integrations): SAVEPOINT, the round's wall, the
+    # 31. UPDATE of the round's held and raised figures; its company's:
+    # 32. SAVEPOINT, 33. the company locked, 34. UPDATE, 35. RELEASE;
+    # 36. RELEASE; 37. the stake read back for the response, 38. its history
+    # entry; 39-45. the outbox (crm.integrations): SAVEPOINT, the round's wall, the
     # stake's change entry, the investor's updated_at, its change entry, any
     # active webhook, RELEASE;
-    # 41. RELEASE.
-    with django_assert_num_queries(41):
+    # 46. RELEASE.
+    with django_assert_num_queries(46):
         response = api.post("/api/v1/stakes/", stake_payload(alibaba, series_c))
 
     assert response.status_code == 201, response.json()
@@ -76,12 +78,14 @@ def test_patching_a_stake_takes_a_fixed_number_of_queries(
     # it is the company's, 17. the CNY rate, 18. one stake per investor and
     # round; 19-27. the three CheckConstraints; 28. UPDATE; the figures:
     # 29. SAVEPOINT, 30. the investor locked, 31. UPDATE of its figures,
-    # 32. RELEASE; 33. RELEASE; 34. the stake read back, 35. RELEASE, 36. its
-    # history entry, 37. the entry before it (the diff); 38-45. the outbox:
+    # 32. RELEASE; 33. UPDATE of the round's held and raised figures; its
+    # company's: 34. SAVEPOINT, 35. the company locked, 36. UPDATE,
+    # 37. RELEASE; 38. RELEASE; 39. the stake read back, 40. RELEASE, 41. its
+    # history entry, 42. the entry before it (the diff); 43-50. the outbox:
     # SAVEPOINT, the round's wall, the stake's previous wall, its change
     # entry, the investor's updated_at, its change entry, any active webhook,
-    # RELEASE; 46. RELEASE.
-    with django_assert_num_queries(46):
+    # RELEASE; 51. RELEASE.
+    with django_assert_num_queries(51):
         response = api.patch(
             f"/api/v1/stakes/{stake['id']}/", {"amount": "7000000000.00"}
         )

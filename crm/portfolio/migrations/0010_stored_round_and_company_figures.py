@@ -60,6 +60,17 @@ class Migration(migrations.Migration):
             model_name='company',
             index=models.Index(fields=['all_total_raised_usd', 'id'], name='company_all_raised_idx'),
         ),
+        # A company's latest round first (the stored valuation's recount):
+        # one index lookup per company, never a walk down every round's date.
+        AddIndexOnPostgreSQL(
+            'fundinground',
+            models.Index(
+                F('company'),
+                F('announced_on').desc(nulls_last=True),
+                F('id').desc(),
+                name='round_company_announced_idx',
+            ),
+        ),
         # The latest valuations, largest first (the API's DESC NULLS LAST, ties
         # by id), which only PostgreSQL can index.
         AddIndexOnPostgreSQL(
