@@ -16,10 +16,16 @@ BENCH_ARGS ?=
 CHARTJS_VERSION := 4.6.1
 # Recorded once pip has installed the pinned requirements; re-made when they change.
 INSTALLED := $(VENV)/.installed
+# The API contract test's TypeScript tools (openapi-typescript, tsc), pinned in
+# tools/typescript/package-lock.json; npm writes this file when it installs them.
+TS_TOOLS := tools/typescript/node_modules/.package-lock.json
 
 .PHONY: run test lint format install bench vendor
 
 install: $(INSTALLED)
+
+$(TS_TOOLS): tools/typescript/package-lock.json
+	npm ci --prefix tools/typescript --no-audit --no-fund --silent
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,7 +43,7 @@ run: $(INSTALLED)
 	trap 'kill $$worker' EXIT INT TERM; \
 	WEBHOOKS_ALLOW_PRIVATE=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: $(INSTALLED)
+test: $(INSTALLED) $(TS_TOOLS)
 	$(BIN)/python -m pytest
 
 lint: $(INSTALLED)

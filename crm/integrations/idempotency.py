@@ -12,7 +12,8 @@ import datetime
 import hashlib
 
 from django.db import IntegrityError, transaction
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from crm.core.api.problems import problem_response
@@ -30,6 +31,20 @@ MAX_KEY_LENGTH = 255
 
 def _error(status, detail, kind=None):
     return problem_response(status, detail, kind=kind)
+
+
+def _takes_method(request):
+    """Whether the view at the request's path has a handler for its method."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return False
+    method = request.method.lower()
+    actions = getattr(match.func, "actions", None)  # a viewset's method -> action
+    if actions is not None:
+        return method in actions
+    view = getattr(match.func, "cls", None) or getattr(match.func, "view_class", None)
+    return view is not None and hasattr(view, method)
 
 
 def _scope(request):
@@ -57,6 +72,8 @@ class IdempotencyMiddleware:
         scope = _scope(request)
         if scope is None:
             return self.get_response(request)  # refused as unauthenticated anyway
+        if not _takes_method(request):
+            return self.get_response(request)  # its 405 (or 404) comes first
         if not key or len(key) > MAX_KEY_LENGTH:
             return _error(
                 400,

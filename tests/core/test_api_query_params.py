@@ -188,3 +188,10 @@ def test_the_search_reads_repeated_kinds_as_a_list(api):
 
     assert response.status_code == 400
     assert response.json()["kind"][0].startswith("Unknown kinds: nope.")
+
+
+def test_a_method_the_path_does_not_take_is_a_405_whatever_the_parameters(api):
+    response = api.put("/api/v1/sectors/?ordering=name&contry=GB", {})
+
+    assert response.status_code == 405
+    assert "GET" in response["Allow"]

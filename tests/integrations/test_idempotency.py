@@ -84,3 +84,11 @@ def test_requests_without_a_key_are_untouched(api):
     post_without = api.post("/api/v1/investors/", HILLHOUSE)
     assert post_without.status_code == 201
     assert not IdempotencyKey.objects.exists()
+
+
+def test_a_method_the_path_does_not_take_is_a_405_whatever_the_key(admin_api):
+    response = admin_api.patch(
+        "/api/v1/webhooks/1/enable/", {}, HTTP_IDEMPOTENCY_KEY=""
+    )
+
+    assert response.status_code == 405

@@ -24,8 +24,11 @@ class StrictQueryParametersMixin:
         # credentials learns nothing about the parameters.
         super().initial(request, *args, **kwargs)
         query = request.query_params
-        if not query:
+        method = request.method.lower()
+        if not query or method not in self.http_method_names:
             return
+        if not hasattr(self, method):
+            return  # a method this path does not take: 405 (dispatch)
         accepted = self.query_parameters()
         if unknown := [name for name in query if name not in accepted]:
             raise ValidationError(
