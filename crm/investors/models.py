@@ -15,7 +15,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Lower
+from django.db.models.functions import Coalesce, Greatest, Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -89,27 +89,53 @@ def _walled_investors(round_ids):
     )
 
 
-def _with_walled_stakes(user, round_ids):
+def _with_walled_stakes(round_ids):
     """Total, largest, portfolio count and pipeline with the stakes in these confidential rounds.
 
-    The open figures are stored; only the investors with stakes in the
-    user's confidential rounds (`_walled_investors`, a member's deals: few)
-    are recounted, over the stakes the user may see, by subqueries over the
-    investor's stake index. Every other row reads its stored columns, so a
-    member's list costs about what the public one does.
+    The open figures are stored; the walled stakes (few: a member's deals)
+    are added by subqueries over the (investor, round) index, only for the
+    investors that have some (`_walled_investors`): every other row reads
+    its stored columns, so a member's list costs what the public one does.
     """
     stake = _stakes()
     money = money_output_field()
-    visible = stake.objects.visible_to(user).filter(investor=OuterRef("pk")).order_by()
-    held = visible.filter(status__in=stake.HELD)
+    walled = stake.objects.filter(
+        investor=OuterRef("pk"), round__confidential=True, round__in=round_ids
+    ).order_by()
+    held = walled.filter(status__in=stake.HELD)
 
-    def recount(stakes, aggregate, output_field=money):
+    def walled_figure(stakes, aggregate, output_field=money):
         return Subquery(
             stakes.values("investor").annotate(figure=aggregate).values("figure"),
             output_field=output_field,
         )
 
-    count = models.IntegerField()
+    walled_total = walled_figure(held, Sum("amount_usd"))
+    walled_largest = walled_figure(held, Max("amount_usd"))
+    walled_pipeline = walled_figure(
+        walled.filter(status__in=stake.PIPELINE), Sum("amount_usd")
+    )
+    # Companies held only through walled stakes: the others are counted already.
+    open_in_company = stake.objects.filter(
+        Q(round__isnull=True) | Q(round__confidential=False),
+        status__in=stake.HELD,
+        investor=OuterRef("investor"),
+        company=OuterRef("company"),
+    )
+    walled_companies = walled_figure(
+        held.exclude(Exists(open_in_company)),
+        Count("company", distinct=True),
+        models.IntegerField(),
+    )
+    total = F("open_stake_total_usd") + Coalesce(walled_total, Value(0))
+    # Greatest() of a NULL is NULL on SQLite, the other value on PostgreSQL;
+    # coalescing each side makes both agree.
+    largest = Greatest(
+        Coalesce(F("open_largest_stake_usd"), walled_largest),
+        Coalesce(walled_largest, F("open_largest_stake_usd")),
+    )
+    portfolio = F("open_portfolio_count") + Coalesce(walled_companies, Value(0))
+    pipeline = F("open_pipeline_usd") + Coalesce(walled_pipeline, Value(0))
     has_walled = Q(pk__in=_walled_investors(round_ids))
 
     def only_where_walled(expression, stored, output_field=money):
@@ -120,28 +146,10 @@ def _with_walled_stakes(user, round_ids):
         )
 
     return (
-        only_where_walled(
-            Coalesce(recount(held, Sum("amount_usd")), Value(0), output_field=money),
-            "open_stake_total_usd",
-        ),
-        only_where_walled(recount(held, Max("amount_usd")), "open_largest_stake_usd"),
-        only_where_walled(
-            Coalesce(
-                recount(held, Count("company", distinct=True), count),
-                Value(0),
-                output_field=count,
-            ),
-            "open_portfolio_count",
-            count,
-        ),
-        only_where_walled(
-            Coalesce(
-                recount(visible.filter(status__in=stake.PIPELINE), Sum("amount_usd")),
-                Value(0),
-                output_field=money,
-            ),
-            "open_pipeline_usd",
-        ),
+        only_where_walled(total, "open_stake_total_usd"),
+        only_where_walled(largest, "open_largest_stake_usd"),
+        only_where_walled(portfolio, "open_portfolio_count", models.IntegerField()),
+        only_where_walled(pipeline, "open_pipeline_usd"),
     )
 
 
@@ -213,9 +221,7 @@ class InvestorQuerySet(CRMQuerySet):
             total, largest = F("all_stake_total_usd"), F("all_largest_stake_usd")
             portfolio, pipeline = F("all_portfolio_count"), F("all_pipeline_usd")
         elif seen := stakes.confidential_rounds_seen_by(user):
-            total, largest, portfolio, pipeline = _with_walled_stakes(
-                user, sorted(seen)
-            )
+            total, largest, portfolio, pipeline = _with_walled_stakes(sorted(seen))
         else:
             total, largest = F("open_stake_total_usd"), F("open_largest_stake_usd")
             portfolio, pipeline = F("open_portfolio_count"), F("open_pipeline_usd")
