@@ -62,7 +62,10 @@ def main(argv=None):
         f"database: {connection.vendor}, {args.investors} investors in batches "
         f"of {MAX_BATCH}"
     )
-    throttles = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "api": "1000000/second"}
+    throttles = {
+        **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+        "api": "1000000/second",
+    }
     try:
         with (
             override_settings(
