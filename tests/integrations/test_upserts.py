@@ -364,4 +364,4 @@ def test_options_on_an_upsert_url_describes_it(admin_api):
     response = admin_api.options(f"{INVESTORS}external/wh-404/")
 
     assert response.status_code == 200
-    assert "PUT" in response.json()["actions"]
+    assert response.json()["renders"] == ["application/json", "text/html"]
