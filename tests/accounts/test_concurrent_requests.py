@@ -17,8 +17,11 @@ from crm.core.api.views import SectorViewSet
 
 URL = "/api/v1/sectors/"
 FULL = {
+    "type": "urn:crm:problem:throttled",
+    "title": "Too Many Requests",
+    "status": 429,
     "detail": "Too many requests at once: this token may have 2 running at the "
-    "same time. Wait for one to finish, then retry."
+    "same time. Wait for one to finish, then retry.",
 }
 
 
@@ -49,6 +52,7 @@ def test_a_token_with_all_its_requests_running_gets_429_with_retry_after(
         response = client.get(URL)
 
     assert response.status_code == 429
+    assert response["Content-Type"] == "application/problem+json"
     assert response.json() == FULL
     assert response["Retry-After"] == "1"
     assert client.get(URL).status_code == 200

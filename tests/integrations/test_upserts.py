@@ -357,3 +357,11 @@ def test_a_batchs_queries_grow_by_a_fixed_number_per_item(
         )
     assert Investor.objects.count() == 7
     assert connection.vendor in ("sqlite", "postgresql")
+
+
+def test_options_on_an_upsert_url_describes_it(admin_api):
+    # DRF's metadata reads the record for PUT: by external id here, not by pk.
+    response = admin_api.options(f"{INVESTORS}external/wh-404/")
+
+    assert response.status_code == 200
+    assert response.json()["renders"] == ["application/json", "text/html"]

@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -230,6 +231,18 @@ class UpsertMixin:
             key = ("external_id", item["external_id"])
             return existing.get(key), key
         return None, None
+
+    def get_object(self):
+        """On `external/<external_id>/` (as OPTIONS asks it), the record with that id."""
+        external_id = self.kwargs.get("external_id")
+        if external_id is None:
+            return super().get_object()
+        instance = None
+        if _is_external_id(external_id):
+            instance = self.get_queryset().filter(external_id=external_id).first()
+        if instance is None:
+            raise Http404
+        return instance
 
     def _locked(self, **lookup):
         """The visible record matching `lookup`, its row locked; None if none."""
