@@ -9,6 +9,7 @@ from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -74,7 +75,12 @@ class UserTimeZoneMiddleware:
     def __call__(self, request):
         zone = None
         if not request.path.startswith("/api/"):
-            zone = request.session.get(SESSION_KEY)
+            try:
+                zone = request.session.get(SESSION_KEY)
+            except DatabaseError:
+                # No database: the view meets the outage too, and its 503
+                # (crm.core.middleware) is made for views, not middleware.
+                zone = None
         if zone in known_time_zones():
             timezone.activate(zoneinfo.ZoneInfo(zone))
         else:

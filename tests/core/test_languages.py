@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.api_pages import field_errors
 from tests.factories import InvestorFactory
 
 pytestmark = pytest.mark.django_db
@@ -77,5 +78,5 @@ def test_an_api_error_written_by_us_reads_in_chinese(deal_client):
         **CHINESE,
     )
 
-    assert response.status_code == 400
-    assert response.json()["name"] == ["已存在同名投资方。"]
+    assert response.status_code == 409
+    assert field_errors(response)["name"] == ["已存在同名投资方。"]
