@@ -232,7 +232,15 @@ def _write_all(reg: Registry, written):
         ),
     ]
     for model, fields, rows in steps:
+        if "external_id" in {field.attname for field in model._meta.concrete_fields}:
+            empty = model._meta.get_field("external_id").get_default()
+            fields, rows = (*fields, "external_id"), _with_value(rows, empty)
         tables.write(model, fields, rows(), written)
+
+
+def _with_value(rows, value):
+    """Generated records come from no outside system: their external_id is empty."""
+    return lambda: (tuple(row) + (value,) for row in rows())
 
 
 def _deal_team(sizes: Sizes, rng):
