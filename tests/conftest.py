@@ -6,6 +6,7 @@ from typing import NamedTuple
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from crm.accounts.models import ApiToken
@@ -36,6 +37,15 @@ def empty_cache():
     # Rate-limit counters live in the cache, keyed by token id, and SQLite
     # hands the same ids out again in every test.
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def site_language():
+    # LocaleMiddleware activates a request's language for the rest of the
+    # thread: a test after one in Chinese would read Chinese messages.
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -47,8 +47,8 @@ def test_accept_text_csv_answers_csv_with_the_api_fields_as_columns(api):
         "id", "name", "aliases", "kind", "country", "city", "website", "description",
         "sectors", "check_size_min_usd", "check_size_max_usd", "aum_usd", "owner",
         "contact_cadence_days", "total_stake_usd", "largest_stake_usd",
-        "portfolio_count", "pipeline_usd", "last_interaction_at", "created_at",
-        "updated_at",
+        "portfolio_count", "pipeline_usd", "last_interaction_at", "external_id",
+        "created_at", "updated_at",
     ]  # fmt: skip
     assert row["name"] == "Alibaba Group"
     assert row["sectors"] == "Computer vision"

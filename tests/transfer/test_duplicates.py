@@ -5,6 +5,7 @@ from crm.investors.models import Contact, Investor
 from crm.transfer.duplicates import candidates, domain, normalised
 from crm.transfer.imports import preview_file
 from tests.admin_pages import add_url, management_form
+from tests.api_pages import field_errors
 from tests.factories import CompanyFactory, ContactFactory, InvestorFactory
 from tests.transfer.conftest import csv_file
 
@@ -94,13 +95,19 @@ def test_a_409_leaves_no_record_history_or_feed_entry_behind(api):
     assert ChangeEntry.objects.count() == entries
 
 
-def test_the_same_name_in_other_case_is_a_400_on_the_name_not_a_409(api):
-    InvestorFactory(name="Alibaba Group")
+def test_the_same_name_in_other_case_is_a_unique_clash_naming_the_record(api):
+    # Not a "likely duplicate" with candidates: the unique name is taken
+    # (issue 12: a 409 giving the existing record).
+    alibaba = InvestorFactory(name="Alibaba Group")
 
     response = api.post("/api/v1/investors/", {"name": "ALIBABA GROUP"})
 
-    assert response.status_code == 400
-    assert response.json()["name"] == ["An investor with this name already exists."]
+    assert response.status_code == 409
+    assert field_errors(response)["name"] == [
+        "An investor with this name already exists."
+    ]
+    assert response.json()["existing"]["id"] == alibaba.pk
+    assert "candidates" not in response.json()
 
 
 def test_the_admin_form_warns_with_links_and_creates_when_confirmed(

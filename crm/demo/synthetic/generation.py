@@ -240,7 +240,7 @@ def _write_all(reg: Registry, written):
 
 def _with_value(rows, value):
     """Generated records come from no outside system: their external_id is empty."""
-    return lambda: (tuple(row) + (value,) for row in rows())
+    return lambda: ((*row, value) for row in rows())
 
 
 def _deal_team(sizes: Sizes, rng):

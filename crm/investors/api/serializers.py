@@ -59,7 +59,6 @@ class InvestorSerializer(CountryFieldMixin, ValidatedModelSerializer):
         model = Investor
         fields = [
             "id",
-            "external_id",
             "name",
             "aliases",
             "kind",
@@ -78,6 +77,7 @@ class InvestorSerializer(CountryFieldMixin, ValidatedModelSerializer):
             "portfolio_count",
             "pipeline_usd",
             "last_interaction_at",
+            "external_id",
             "created_at",
             "updated_at",
         ]
@@ -88,7 +88,6 @@ class ContactSerializer(ValidatedModelSerializer):
         model = Contact
         fields = [
             "id",
-            "external_id",
             "investor",
             "first_name",
             "last_name",
@@ -97,6 +96,7 @@ class ContactSerializer(ValidatedModelSerializer):
             "phone",
             "linkedin_url",
             "notes",
+            "external_id",
             "created_at",
             "updated_at",
         ]

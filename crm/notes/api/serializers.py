@@ -28,7 +28,6 @@ class InteractionSerializer(ValidatedModelSerializer):
         model = Interaction
         fields = [
             "id",
-            "external_id",
             "kind",
             "occurred_at",
             "investor",
@@ -40,6 +39,7 @@ class InteractionSerializer(ValidatedModelSerializer):
             "follow_up_on",
             "follow_up_done",
             "logged_by",
+            "external_id",
             "created_at",
             "updated_at",
         ]
@@ -64,7 +64,6 @@ class DealNoteSerializer(ValidatedModelSerializer):
         model = DealNote
         fields = [
             "id",
-            "external_id",
             "title",
             "body",
             "investor",
@@ -72,6 +71,7 @@ class DealNoteSerializer(ValidatedModelSerializer):
             "round",
             "pinned",
             "author",
+            "external_id",
             "created_at",
             "updated_at",
         ]

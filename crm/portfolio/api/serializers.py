@@ -49,7 +49,6 @@ class CompanySerializer(CountryFieldMixin, ValidatedModelSerializer):
         model = Company
         fields = [
             "id",
-            "external_id",
             "name",
             "aliases",
             "sector",
@@ -61,6 +60,7 @@ class CompanySerializer(CountryFieldMixin, ValidatedModelSerializer):
             "status",
             "total_raised_usd",
             "latest_valuation_usd",
+            "external_id",
             "created_at",
             "updated_at",
         ]
@@ -105,7 +105,6 @@ class FundingRoundSerializer(ValidatedModelSerializer):
         model = FundingRound
         fields = [
             "id",
-            "external_id",
             "company",
             "name",
             "stage",
@@ -126,6 +125,7 @@ class FundingRoundSerializer(ValidatedModelSerializer):
             "closed_on",
             "confidential",
             "teams",
+            "external_id",
             "created_at",
             "updated_at",
         ]
@@ -158,7 +158,6 @@ class StakeSerializer(ValidatedModelSerializer):
         model = Stake
         fields = [
             "id",
-            "external_id",
             "investor",
             "company",
             "round",
@@ -171,6 +170,7 @@ class StakeSerializer(ValidatedModelSerializer):
             "is_lead",
             "as_of",
             "source",
+            "external_id",
             "created_at",
             "updated_at",
         ]
